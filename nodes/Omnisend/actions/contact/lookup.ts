@@ -1,0 +1,75 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { InvalidFieldError, normalizeEmail, normalizePhone, parseCountry } from '../../helpers/identity';
+
+export type LookupBy = 'contactID' | 'email' | 'phone';
+
+/** "Contact by ID / email / phone" parameters shared by Get and the tag operations. */
+export function lookupFields(operations: string[]): INodeProperties[] {
+	const show = (by?: LookupBy) => ({
+		show: { resource: ['contact'], operation: operations, ...(by ? { by: [by] } : {}) },
+	});
+	return [
+		{
+			displayName: 'Find Contact By',
+			name: 'by',
+			type: 'options',
+			default: 'email',
+			displayOptions: show(),
+			options: [
+				{ name: 'Contact ID', value: 'contactID' },
+				{ name: 'Email', value: 'email' },
+				{ name: 'Phone', value: 'phone' },
+			],
+		},
+		{
+			displayName: 'Contact ID',
+			name: 'contactId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. 60a7e2f1c3b9a2001f6d4e21',
+			displayOptions: show('contactID'),
+		},
+		{
+			displayName: 'Email',
+			name: 'lookupEmail',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. {{ $json.email }}',
+			description: 'Trimmed and lowercased before the look-up',
+			displayOptions: show('email'),
+		},
+		{
+			displayName: 'Phone',
+			name: 'lookupPhone',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. +447700900123',
+			description: 'Normalised to E.164; write it with its country code (+44 …)',
+			displayOptions: show('phone'),
+		},
+	];
+}
+
+export function readLookup(this: IExecuteFunctions, itemIndex: number): { by: LookupBy; value: string } {
+	const by = this.getNodeParameter('by', itemIndex) as LookupBy;
+	let value = '';
+	if (by === 'contactID') value = String(this.getNodeParameter('contactId', itemIndex, '')).trim();
+	if (by === 'email') value = normalizeEmail(this.getNodeParameter('lookupEmail', itemIndex, ''));
+	if (by === 'phone') value = normalizePhone(this.getNodeParameter('lookupPhone', itemIndex, ''), parseCountry(''));
+	const names = { contactID: 'Contact ID', email: 'Email', phone: 'Phone' };
+	if (value === '') throw new InvalidFieldError(names[by], `${names[by]} is empty`);
+	if (by === 'contactID' && !/^[A-Za-z0-9_-]+$/.test(value)) {
+		throw new InvalidFieldError('Contact ID', `Contact ID "${value}" contains characters an Omnisend ID never has`);
+	}
+	return { by, value };
+}
+
+/** Contacts in a v5 list answer (`{contacts: [...]}`). */
+export function contactsOf(body: unknown): IDataObject[] {
+	const contacts = (body as { contacts?: unknown } | undefined)?.contacts;
+	return Array.isArray(contacts) ? (contacts as IDataObject[]) : [];
+}

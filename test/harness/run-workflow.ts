@@ -1,0 +1,145 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INode,
+	INodeExecutionData,
+	IRun,
+	IRunExecutionData,
+	IWorkflowBase,
+	IWorkflowExecuteAdditionalData,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
+import { Workflow } from 'n8n-workflow';
+
+import { TestCredentialsHelper } from './credentials-helper';
+import { TestNodeTypes } from './node-types';
+
+export type WorkflowJson = Pick<IWorkflowBase, 'nodes' | 'connections'> &
+	Partial<Pick<IWorkflowBase, 'settings' | 'staticData' | 'name' | 'id'>>;
+
+export interface RunOptions {
+	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	/** Items the start node emits (as if a trigger had fired with them). */
+	input?: IDataObject[];
+	mode?: WorkflowExecuteMode;
+}
+
+export interface WorkflowResult {
+	run: IRun;
+	credentialsHelper: TestCredentialsHelper;
+	/** Items a node put on one of its outputs (all runs of the node, in order). */
+	output(nodeName: string, outputIndex?: number): INodeExecutionData[];
+	/** The error a node stopped with, if any. */
+	nodeError(nodeName: string): Error | undefined;
+}
+
+export function loadWorkflow(file: string): WorkflowJson {
+	return JSON.parse(readFileSync(path.resolve(file), 'utf8')) as WorkflowJson;
+}
+
+function additionalDataFor(
+	hooks: ExecutionLifecycleHooks,
+	credentialsHelper: TestCredentialsHelper,
+): IWorkflowExecuteAdditionalData {
+	const refuse = (what: string) => async () => {
+		throw new Error(`${what} is not available in the test harness`);
+	};
+	return {
+		hooks,
+		credentialsHelper,
+		executeWorkflow: refuse('executeWorkflow'),
+		getRunExecutionData: refuse('getRunExecutionData'),
+		getRuntimeCredential: refuse('getRuntimeCredential'),
+		startRunnerTask: refuse('startRunnerTask'),
+		logAiEvent: () => undefined,
+		currentNodeExecutionIndex: 0,
+		restApiUrl: 'http://127.0.0.1:5678/rest',
+		instanceBaseUrl: 'http://127.0.0.1:5678/',
+		formBaseUrl: 'http://127.0.0.1:5678/form',
+		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+		formTestBaseUrl: 'http://127.0.0.1:5678/form-test',
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+		mcpBaseUrl: 'http://127.0.0.1:5678/mcp',
+		mcpTestBaseUrl: 'http://127.0.0.1:5678/mcp-test',
+		variables: {},
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+/**
+ * Runs an exported workflow through n8n-core's WorkflowExecute, the engine n8n itself uses:
+ * real parameter resolution, expressions, pairing, continueOnFail and error handling. HTTP leaves
+ * through n8n's own request helpers, so nock sees exactly what the service would.
+ */
+export async function runWorkflow(json: WorkflowJson, options: RunOptions = {}): Promise<WorkflowResult> {
+	const nodeTypes = new TestNodeTypes();
+	const credentialsHelper = new TestCredentialsHelper({ ...(options.credentials ?? {}) });
+	const workflow = new Workflow({
+		id: json.id ?? 'test-workflow',
+		name: json.name ?? 'test',
+		nodes: json.nodes as INode[],
+		connections: json.connections,
+		nodeTypes,
+		active: false,
+		settings: json.settings,
+		staticData: json.staticData,
+	});
+
+	const hooks = new ExecutionLifecycleHooks(options.mode ?? 'manual', 'test-execution', {
+		id: workflow.id,
+		name: workflow.name,
+		nodes: json.nodes,
+		connections: json.connections,
+		active: false,
+		isArchived: false,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+		activeVersionId: null,
+	} as unknown as IWorkflowBase);
+	let finished: IRun | undefined;
+	hooks.addHandler('workflowExecuteAfter', (run) => {
+		finished = run;
+	});
+
+	const startNode = workflow.getStartNode();
+	if (!startNode) throw new Error('The workflow has no start node');
+	const items = (options.input ?? [{}]).map((json) => ({ json }));
+	const runExecutionData: IRunExecutionData = {
+		version: 1,
+		startData: {},
+		resultData: { runData: {} },
+		executionData: {
+			contextData: {},
+			metadata: {},
+			waitingExecution: {},
+			waitingExecutionSource: null,
+			nodeExecutionStack: [{ node: startNode, data: { main: [items] }, source: null }],
+		},
+	} as unknown as IRunExecutionData;
+
+	const execute = new WorkflowExecute(
+		additionalDataFor(hooks, credentialsHelper),
+		options.mode ?? 'manual',
+		runExecutionData,
+	);
+	const returned = await execute.processRunExecutionData(workflow);
+	const run = finished ?? returned;
+
+	return {
+		run,
+		credentialsHelper,
+		output(nodeName, outputIndex = 0) {
+			const runs = run.data.resultData.runData[nodeName] ?? [];
+			return runs.flatMap((task) => task.data?.main?.[outputIndex] ?? []);
+		},
+		nodeError(nodeName) {
+			const runs = run.data.resultData.runData[nodeName] ?? [];
+			return runs.find((task) => task.error)?.error;
+		},
+	};
+}
