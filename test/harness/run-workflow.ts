@@ -7,6 +7,7 @@ import type {
 	IDataObject,
 	INode,
 	INodeExecutionData,
+	INodeType,
 	IRun,
 	IRunExecutionData,
 	IWorkflowBase,
@@ -26,6 +27,8 @@ export interface RunOptions {
 	/** Items the start node emits (as if a trigger had fired with them). */
 	input?: IDataObject[];
 	mode?: WorkflowExecuteMode;
+	/** Extra node types (test-only probes), by full type name. */
+	nodeTypes?: Record<string, INodeType>;
 }
 
 export interface WorkflowResult {
@@ -41,8 +44,8 @@ export function loadWorkflow(file: string): WorkflowJson {
 	return JSON.parse(readFileSync(path.resolve(file), 'utf8')) as WorkflowJson;
 }
 
-function additionalDataFor(
-	hooks: ExecutionLifecycleHooks,
+export function additionalDataFor(
+	hooks: ExecutionLifecycleHooks | undefined,
 	credentialsHelper: TestCredentialsHelper,
 ): IWorkflowExecuteAdditionalData {
 	const refuse = (what: string) => async () => {
@@ -77,7 +80,7 @@ function additionalDataFor(
  * through n8n's own request helpers, so nock sees exactly what the service would.
  */
 export async function runWorkflow(json: WorkflowJson, options: RunOptions = {}): Promise<WorkflowResult> {
-	const nodeTypes = new TestNodeTypes();
+	const nodeTypes = new TestNodeTypes(options.nodeTypes);
 	const credentialsHelper = new TestCredentialsHelper({ ...(options.credentials ?? {}) });
 	const workflow = new Workflow({
 		id: json.id ?? 'test-workflow',
