@@ -62,7 +62,9 @@ export function normalizePhone(raw: unknown, defaultCountry?: CountryCode, field
 	}
 	const candidate = text.startsWith('00') ? `+${text.slice(2)}` : text;
 	const parsed = parsePhoneNumberFromString(candidate, defaultCountry);
-	if (!parsed || !parsed.isValid()) {
+	// "Possible" = a real country code and a length its numbering plan allows. Stricter range checks
+	// (isValid) would refuse reserved test numbers such as the UK's +44 7700 900xxx.
+	if (!parsed || !parsed.isPossible()) {
 		throw new InvalidFieldError(
 			field,
 			`${field} "${text}" is not a valid phone number${defaultCountry ? ` (read as ${defaultCountry})` : ''}`,
