@@ -53,8 +53,10 @@ export class RateGate {
 
 export interface OmnisendRequest {
 	method: IHttpRequestMethods;
-	/** Path below the base URL (`/events`), or an absolute paging link Omnisend returned. */
+	/** Path below the base URL (`/events`), or (with `link`) a paging link Omnisend returned. */
 	path: string;
+	/** `path` is a link from Omnisend: resolved like a browser would, against the base URL. */
+	link?: boolean;
 	qs?: IDataObject;
 	body?: unknown;
 	/** Error statuses the caller handles itself (e.g. 404 for a look-up), returned instead of thrown. */
@@ -145,12 +147,14 @@ function apiError(
 	statusCode: number,
 	body: unknown,
 	attempts: number,
+	askedWaitMs?: number,
 ): NodeApiError {
 	const said = omnisendMessage(body);
 	const retried = attempts > 1 ? ` after ${attempts} attempts` : '';
 	let description = WHAT_TO_DO[statusCode];
 	if (statusCode === 429) {
-		description = `Omnisend kept rate-limiting${retried} (400 requests/minute per store). The item was not sent; lower Concurrency, or retry it later (Retry On Fail / an error workflow).`;
+		const tooLong = askedWaitMs !== undefined ? ` and asked to wait ${Math.ceil(askedWaitMs / 1000)} s, longer than this node waits (${DEFAULT_POLICY.maxRateLimitWaitMs / 1000} s)` : '';
+		description = `Omnisend kept rate-limiting${retried}${tooLong} (400 requests/minute per store). The item was not sent; lower Concurrency, or retry it later (Retry On Fail / an error workflow).`;
 	} else if (statusCode >= 500) {
 		description = `Omnisend failed with ${statusCode}${retried}. This is on Omnisend's side; the item was not confirmed as sent. Retry later.`;
 	}
@@ -174,12 +178,16 @@ function networkError(ctx: IExecuteFunctions, itemIndex: number, error: unknown,
 	const code = cause?.cause?.code ?? cause?.code ?? 'NETWORK_ERROR';
 	const timedOut = /timeout|ETIMEDOUT|ECONNABORTED/i.test(`${code} ${cause?.message ?? ''}`);
 	const reason = timedOut ? `no answer within ${timeoutMs / 1000} s` : `connection failed (${code})`;
-	return new NodeApiError(ctx.getNode(), { code, message: reason } as JsonObject, {
-		message: `Omnisend could not be reached: ${reason}${attempts > 1 ? ` after ${attempts} attempts` : ''}`,
+	const message = `Omnisend could not be reached: ${reason}${attempts > 1 ? ` after ${attempts} attempts` : ''}`;
+	// No `code` in the error body: NodeApiError would swap our message for its stock network text.
+	const failure = new NodeApiError(ctx.getNode(), { reason } as JsonObject, {
+		message,
 		description:
 			'The request may or may not have reached Omnisend. Retry later; check the Base URL in the credential if this persists.',
 		itemIndex,
 	});
+	failure.message = message;
+	return failure;
 }
 
 const NETWORK_CODES = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ECONNABORTED|ENOTFOUND|EAI_AGAIN|EPIPE|EHOSTUNREACH|ENETUNREACH|ESOCKETTIMEDOUT|ERR_SOCKET_CONNECTION_TIMEOUT|UND_ERR_\w+)$/;
@@ -206,13 +214,14 @@ export async function getBaseUrl(ctx: IExecuteFunctions): Promise<string> {
 	return (credentials.baseUrl || OMNISEND_DEFAULT_BASE_URL).replace(/\/+$/, '');
 }
 
-/** Absolute URL for a request; paging links are followed only on the credential's own origin. */
-export function resolveUrl(baseUrl: string, path: string): string {
-	if (!/^https?:\/\//i.test(path)) return `${baseUrl}${path.startsWith('/') ? '' : '/'}${path}`;
-	if (new URL(path).origin !== new URL(baseUrl).origin) {
-		throw new Error(`Omnisend returned a link to another host (${new URL(path).host}); it was not followed`);
+/** Absolute URL for a request; links from Omnisend are followed only on the credential's own origin. */
+export function resolveUrl(baseUrl: string, path: string, link = false): string {
+	if (!link) return `${baseUrl}${path.startsWith('/') ? '' : '/'}${path}`;
+	const url = new URL(path, `${baseUrl}/`);
+	if (url.origin !== new URL(baseUrl).origin) {
+		throw new Error(`Omnisend returned a link to another host (${url.host}); it was not followed`);
 	}
-	return path;
+	return url.toString();
 }
 
 /**
@@ -230,7 +239,7 @@ export async function omnisendRequest(
 	const baseUrl = await getBaseUrl(this);
 	const options: IHttpRequestOptions = {
 		method: request.method,
-		url: resolveUrl(baseUrl, request.path),
+		url: resolveUrl(baseUrl, request.path, request.link),
 		qs: request.qs,
 		headers: { Accept: 'application/json' },
 		returnFullResponse: true,
@@ -285,7 +294,7 @@ export async function omnisendRequest(
 		if (statusCode === 429) {
 			const wait = rateLimitWaitMs(response);
 			if (rateRetries >= policy.rateLimitRetries || wait > policy.maxRateLimitWaitMs) {
-				throw apiError(this, itemIndex, statusCode, response.body, attempt);
+				throw apiError(this, itemIndex, statusCode, response.body, attempt, wait > policy.maxRateLimitWaitMs ? wait : undefined);
 			}
 			rateRetries++;
 			gate.holdFor(wait);

@@ -76,7 +76,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 	for (const key of Object.keys(filters)) if (filters[key] === '') delete filters[key];
 
 	const contacts: IDataObject[] = [];
-	let request: { path: string; qs?: IDataObject } = { path: '/contacts', qs: { ...filters, limit: Math.min(PAGE_SIZE, limit) } };
+	let request: { path: string; qs?: IDataObject; link?: boolean } = { path: '/contacts', qs: { ...filters, limit: Math.min(PAGE_SIZE, limit) } };
 	const seen = new Set<string>();
 	while (contacts.length < limit) {
 		const response = await omnisendRequest.call(this, { method: 'GET', ...request }, itemIndex, context.policy, context.gate);
@@ -85,7 +85,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 		const next = nextPage(response.body);
 		if (!next || page.length === 0) break;
 		// A paging link may hold the filters itself; a cursor goes with the unchanged filters.
-		request = next.path ? { path: next.path } : { path: '/contacts', qs: { ...filters, limit: Math.min(PAGE_SIZE, limit), after: next.after } };
+		request = next.path ? { path: next.path, link: true } : { path: '/contacts', qs: { ...filters, limit: Math.min(PAGE_SIZE, limit), after: next.after } };
 		const key = JSON.stringify(request);
 		if (seen.has(key)) break;
 		seen.add(key);

@@ -1,0 +1,350 @@
+import type { INodeParameters } from 'n8n-workflow';
+
+import type { Received } from './fixtures';
+import { omnisendFake, runOmnisend } from './fixtures';
+
+const sendEvent: INodeParameters = {
+	resource: 'event',
+	operation: 'send',
+	preset: 'custom',
+	customEventName: 'x',
+	email: '={{ $json.email }}',
+};
+const withOptions = (requestOptions: INodeParameters): INodeParameters => ({ ...sendEvent, requestOptions });
+
+const sleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
+const emailOf = (request: Received) => (request.body as { contact: { email: string } }).contact.email;
+const sentBody = '{"eventName":"x","origin":"api","contact":{"email":"a@b.co"},"properties":{}}';
+
+interface ErrorDetails {
+	message: string;
+	description?: string;
+	httpCode?: string;
+}
+const details = (error: Error | undefined) => error as unknown as ErrorDetails;
+
+/** A realistic dropped connection: what Node reports when the peer resets the socket. */
+function connectionReset(): Error {
+	return Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+}
+
+describe('429 rate limit', () => {
+	test('429 with Retry-After: 1, then 202 → sent after 2 requests (attempts: 2)', async () => {
+		const { received } = omnisendFake((_request, index) =>
+			index === 0 ? [429, { title: 'Too Many Requests' }, { 'Retry-After': '1' }] : [202],
+		);
+		const { items, error } = await runOmnisend(sendEvent, [{ email: 'a@b.co' }]);
+
+		expect(error).toBeUndefined();
+		expect(received).toHaveLength(2);
+		expect(received.map((request) => request.rawBody)).toEqual([sentBody, sentBody]);
+		expect(items).toHaveLength(1);
+		expect(items[0].json).toMatchObject({ status: 'sent', httpStatus: 202, attempts: 2 });
+		expect(items[0].pairedItem).toEqual({ item: 0 });
+	});
+
+	test('429 with only X-Rate-Limit-Reset: 1 → retried after the wait and sent', async () => {
+		const { received } = omnisendFake((_request, index) =>
+			index === 0 ? [429, undefined, { 'X-Rate-Limit-Limit': '400', 'X-Rate-Limit-Remaining': '0', 'X-Rate-Limit-Reset': '1' }] : [202],
+		);
+		const { items, error } = await runOmnisend(sendEvent, [{ email: 'a@b.co' }]);
+
+		expect(error).toBeUndefined();
+		expect(received).toHaveLength(2);
+		expect(items[0].json).toMatchObject({ status: 'sent', attempts: 2 });
+	});
+
+	test('429 with only a JSON body { "retryAfter": 1 } → retried after the wait and sent', async () => {
+		const { received } = omnisendFake((_request, index) =>
+			index === 0
+				? [
+						429,
+						{
+							type: 'https://problems.omnisend.com/rate-limit-exceeded',
+							title: 'Rate limit exceeded',
+							status: 429,
+							retryAfter: 1,
+						},
+					]
+				: [202],
+		);
+		const { items, error } = await runOmnisend(sendEvent, [{ email: 'a@b.co' }]);
+
+		expect(error).toBeUndefined();
+		expect(received).toHaveLength(2);
+		expect(items[0].json).toMatchObject({ status: 'sent', attempts: 2 });
+	});
+
+	test('a Retry-After longer than the node\'s cap (120 s) fails the item at once: rate-limited, not sent', async () => {
+		const { received } = omnisendFake(() => [429, { title: 'Too Many Requests' }, { 'Retry-After': '3600' }]);
+		const { items, error } = await runOmnisend(sendEvent, [{ email: 'a@b.co' }]);
+
+		expect(received).toHaveLength(1);
+		expect(items).toEqual([]);
+		expect(details(error).message).toBe('Omnisend answered 429: Too Many Requests');
+		expect(details(error).description).toContain('rate-limiting');
+		expect(details(error).description).toContain('The item was not sent');
+	});
+
+	test('more 429s than Rate Limit Retries → rate-limited error after retries+1 requests', async () => {
+		const { received } = omnisendFake(() => [429, { title: 'Too Many Requests' }, { 'Retry-After': '0' }]);
+		const { items, error } = await runOmnisend(withOptions({ rateLimitRetries: 2 }), [{ email: 'a@b.co' }]);
+
+		expect(received).toHaveLength(3);
+		expect(items).toEqual([]);
+		expect(details(error).message).toBe('Omnisend answered 429: Too Many Requests');
+		expect(details(error).httpCode).toBe('429');
+		expect(details(error).description).toBe(
+			'Omnisend kept rate-limiting after 3 attempts (400 requests/minute per store). The item was not sent; lower Concurrency, or retry it later (Retry On Fail / an error workflow).',
+		);
+	});
+
+	test('with continueOnFail the rate-limited item becomes an error item (not lost)', async () => {
+		const { received } = omnisendFake(() => [429, { title: 'Too Many Requests' }, { 'Retry-After': '0' }]);
+		const { items, error } = await runOmnisend(withOptions({ rateLimitRetries: 1 }), [{ email: 'a@b.co' }], {
+			continueOnFail: true,
+		});
+
+		expect(error).toBeUndefined();
+		expect(received).toHaveLength(2);
+		expect(items).toEqual([
+			{
+				json: {
+					error: 'Omnisend answered 429: Too Many Requests',
+					description:
+						'Omnisend kept rate-limiting after 2 attempts (400 requests/minute per store). The item was not sent; lower Concurrency, or retry it later (Retry On Fail / an error workflow).',
+					httpCode: '429',
+				},
+				pairedItem: { item: 0 },
+			},
+		]);
+	});
+});
+
+describe('5xx server errors', () => {
+	test('500 twice, then 202 → sent after 3 requests', async () => {
+		const { received } = omnisendFake((_request, index) => (index < 2 ? [500, { message: 'oops' }] : [202]));
+		const { items, error } = await runOmnisend(withOptions({ serverErrorRetries: 2 }), [{ email: 'a@b.co' }]);
+
+		expect(error).toBeUndefined();
+		expect(received).toHaveLength(3);
+		expect(received.map((request) => request.rawBody)).toEqual([sentBody, sentBody, sentBody]);
+		expect(items[0].json).toMatchObject({ status: 'sent', httpStatus: 202, attempts: 3 });
+	});
+
+	test('500 more often than Server Error Retries → error naming the status and the attempts', async () => {
+		const { received } = omnisendFake(() => [500, { message: 'oops' }]);
+		const { items, error } = await runOmnisend(withOptions({ serverErrorRetries: 1 }), [{ email: 'a@b.co' }]);
+
+		expect(received).toHaveLength(2);
+		expect(items).toEqual([]);
+		expect(details(error).message).toBe('Omnisend answered 500: oops');
+		expect(details(error).httpCode).toBe('500');
+		expect(details(error).description).toBe(
+			"Omnisend failed with 500 after 2 attempts. This is on Omnisend's side; the item was not confirmed as sent. Retry later.",
+		);
+	});
+});
+
+describe('4xx errors are not retried and say what to do', () => {
+	test('400 with a validation body → exactly 1 request; the message carries Omnisend\'s field message', async () => {
+		const { received } = omnisendFake(() => [
+			400,
+			{ error: 'bad', errors: [{ field: 'contact.email', message: 'invalid email' }] },
+		]);
+		const { items, error } = await runOmnisend(sendEvent, [{ email: 'a@b.co' }]);
+
+		expect(received).toHaveLength(1);
+		expect(items).toEqual([]);
+		expect(details(error).message).toBe('Omnisend answered 400: bad; contact.email: invalid email');
+		expect(details(error).httpCode).toBe('400');
+	});
+
+	test('401 → 1 request; tells the user to re-enter the API key', async () => {
+		const { received } = omnisendFake(() => [401, { error: 'unauthorized' }]);
+		const { error } = await runOmnisend(sendEvent, [{ email: 'a@b.co' }]);
+
+		expect(received).toHaveLength(1);
+		expect(details(error).message).toBe('Omnisend answered 401: unauthorized');
+		expect(details(error).description).toContain('Re-enter the key in the Omnisend credential');
+	});
+
+	test('403 → 1 request; the description names the Events (write) permission', async () => {
+		const { received } = omnisendFake(() => [403, { error: 'forbidden' }]);
+		const { error } = await runOmnisend(sendEvent, [{ email: 'a@b.co' }]);
+
+		expect(received).toHaveLength(1);
+		expect(details(error).message).toBe('Omnisend answered 403: forbidden');
+		expect(details(error).description).toContain('Events (write)');
+	});
+
+	test('409 on a contact upsert → 1 request; says another contact owns the identifier', async () => {
+		const { received } = omnisendFake(() => [409, { error: 'identifier already exists' }]);
+		const { error } = await runOmnisend(
+			{ resource: 'contact', operation: 'upsert', email: 'a@b.co', phone: '+447700900123' },
+			[{}],
+		);
+
+		expect(received).toHaveLength(1);
+		expect(received[0].path).toBe('/v5/contacts');
+		expect(details(error).message).toBe('Omnisend answered 409: identifier already exists');
+		expect(details(error).description).toBe(
+			'Another Omnisend contact already owns this email or phone. Update that contact instead, or send a different identifier.',
+		);
+	});
+});
+
+describe('timeouts and dropped connections', () => {
+	test('no answer within the timeout (1 s) and no retries → an error saying so', async () => {
+		let lateAnswer: Promise<void> = Promise.resolve();
+		const { received } = omnisendFake(async () => {
+			lateAnswer = sleep(1500);
+			await lateAnswer;
+			return [202];
+		});
+		const { items, error } = await runOmnisend(withOptions({ timeout: 1, serverErrorRetries: 0 }), [{ email: 'a@b.co' }]);
+		await lateAnswer;
+
+		expect(received).toHaveLength(1);
+		expect(items).toEqual([]);
+		expect(details(error).message).toContain('no answer within 1 s');
+	});
+
+	test('a slow first answer (timed out) then a fast 202 → sent, with 1 retry allowed', async () => {
+		let lateAnswer: Promise<void> = Promise.resolve();
+		const { received } = omnisendFake(async (_request, index) => {
+			if (index === 0) {
+				lateAnswer = sleep(1500);
+				await lateAnswer;
+			}
+			return [202];
+		});
+		const { items, error } = await runOmnisend(withOptions({ timeout: 1, serverErrorRetries: 1 }), [{ email: 'a@b.co' }]);
+		await lateAnswer;
+
+		expect(error).toBeUndefined();
+		expect(received).toHaveLength(2);
+		expect(items[0].json).toMatchObject({ status: 'sent', attempts: 2 });
+	});
+
+	test('a dropped connection (socket reset) then 202 → sent', async () => {
+		const { received } = omnisendFake((_request, index) => {
+			if (index === 0) throw connectionReset();
+			return [202];
+		});
+		const { items, error } = await runOmnisend(withOptions({ serverErrorRetries: 1 }), [{ email: 'a@b.co' }]);
+
+		expect(error).toBeUndefined();
+		expect(received).toHaveLength(2);
+		expect(items[0].json).toMatchObject({ status: 'sent', attempts: 2 });
+	});
+});
+
+describe('concurrency', () => {
+	test('12 items with concurrency 3: at most 3 in flight (and more than 1); outputs keep input order and pairedItem', async () => {
+		let inFlight = 0;
+		let maxInFlight = 0;
+		const { received } = omnisendFake(async (request) => {
+			inFlight++;
+			maxInFlight = Math.max(maxInFlight, inFlight);
+			// Later items answer sooner, so finishing order differs from input order.
+			const index = Number(emailOf(request).replace(/\D/g, ''));
+			await sleep(30 + (11 - index) * 5);
+			inFlight--;
+			return [202];
+		});
+		const input = Array.from({ length: 12 }, (_, index) => ({ email: `p${index}@example.com` }));
+		const { items, error } = await runOmnisend(withOptions({ concurrency: 3 }), input);
+
+		expect(error).toBeUndefined();
+		expect(received).toHaveLength(12);
+		expect(maxInFlight).toBeLessThanOrEqual(3);
+		expect(maxInFlight).toBeGreaterThan(1);
+		expect(items.map((item) => (item.json.event as { contact: { email: string } }).contact.email)).toEqual(
+			input.map((entry) => entry.email),
+		);
+		expect(items.map((item) => item.pairedItem)).toEqual(input.map((_, index) => ({ item: index })));
+	});
+
+	test('one 429 with Retry-After holds the other concurrent workers too', async () => {
+		// The 429 is answered only once both first requests have arrived, so every request after it
+		// must come from a worker that had to pass the shared gate. The gate opens at the earliest
+		// 1 s after the 429 left the fake; a request inside that window means the hold was ignored.
+		const holdMs = 1000;
+		let limitedAt = 0;
+		let bothArrived: () => void = () => undefined;
+		const arrivedTogether = new Promise<void>((resolve) => (bothArrived = resolve));
+		const arrivals: number[] = [];
+		const { received } = omnisendFake(async (request, index) => {
+			arrivals.push(Date.now());
+			if (index === 1) bothArrived();
+			if (emailOf(request) === 'limited@example.com' && limitedAt === 0) {
+				await arrivedTogether;
+				limitedAt = Date.now();
+				return [429, { title: 'Too Many Requests' }, { 'Retry-After': String(holdMs / 1000) }];
+			}
+			if (index < 2) await sleep(100);
+			return [202];
+		});
+		const input = [
+			{ email: 'limited@example.com' },
+			{ email: 'p1@example.com' },
+			{ email: 'p2@example.com' },
+			{ email: 'p3@example.com' },
+		];
+		const { items, error } = await runOmnisend(withOptions({ concurrency: 2 }), input);
+
+		expect(error).toBeUndefined();
+		expect(received).toHaveLength(5);
+		expect(limitedAt).toBeGreaterThan(0);
+		const duringHold = arrivals.filter((at) => at > limitedAt && at < limitedAt + holdMs - 50);
+		expect(duringHold).toEqual([]);
+		expect(items.map((item) => item.json.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
+		expect(items[0].json.attempts).toBe(2);
+	});
+});
+
+describe('continueOnFail', () => {
+	test('a mix of good and failing items: every input item has exactly one output item, in order', async () => {
+		const { received } = omnisendFake((request) => {
+			const email = emailOf(request);
+			if (email === 'invalid@example.com') return [400, { error: 'bad', errors: [{ field: 'contact.email', message: 'invalid email' }] }];
+			if (email === 'forbidden@example.com') return [403, { error: 'forbidden' }];
+			return [202];
+		});
+		const input = [
+			{ email: 'good1@example.com' },
+			{ email: 'invalid@example.com' },
+			{ email: 'not-an-email' },
+			{ email: '' },
+			{ email: 'forbidden@example.com' },
+			{ email: 'good2@example.com' },
+		];
+		const { items, error } = await runOmnisend(withOptions({ concurrency: 2 }), input, { continueOnFail: true });
+
+		expect(error).toBeUndefined();
+		expect(received.map(emailOf).sort()).toEqual(
+			['forbidden@example.com', 'good1@example.com', 'good2@example.com', 'invalid@example.com'].sort(),
+		);
+		expect(items).toHaveLength(6);
+		expect(items.map((item) => item.pairedItem)).toEqual(input.map((_, index) => ({ item: index })));
+		expect(items[0].json).toMatchObject({ status: 'sent', event: { contact: { email: 'good1@example.com' } } });
+		expect(items[1].json).toEqual({
+			error: 'Omnisend answered 400: bad; contact.email: invalid email',
+			description:
+				'Omnisend refused the request as invalid. Fix the fields it names; sending it again unchanged will fail the same way.',
+			httpCode: '400',
+		});
+		expect(items[2].json).toEqual({
+			error: 'Email "not-an-email" is not an email address (item 2)',
+			description: 'Fix "Email" for item 2; nothing was sent for it.',
+		});
+		expect(items[3].json).toEqual({
+			status: 'skipped',
+			reason: 'No email and no phone: Omnisend needs at least one to identify the contact',
+			eventName: 'x',
+		});
+		expect(items[4].json).toMatchObject({ error: 'Omnisend answered 403: forbidden', httpCode: '403' });
+		expect(items[5].json).toMatchObject({ status: 'sent', event: { contact: { email: 'good2@example.com' } } });
+	});
+});
