@@ -15,8 +15,11 @@ export interface EventPreset {
 	name: string;
 	description: string;
 	eventName: string;
-	/** Omnisend's required eventVersion for its recommended events ('' = none needed). */
-	eventVersion: string;
+	/**
+	 * The eventVersion Omnisend documents for its recommended events on /v5/events (`placed order`:
+	 * "v2"; `started checkout`: "" sent as such). Undefined for custom events: none is sent.
+	 */
+	eventVersion?: string;
 	fields: PresetField[];
 }
 
@@ -47,7 +50,7 @@ const currency = field('currency', 'Currency', 'string', 'e.g. GBP', 'ISO 4217 c
 /**
  * The seed-001 mapping (Datafly / Segment-style events -> Omnisend customer events). Names are the
  * seed's; `placed order` and `started checkout` are also Omnisend recommended events, so they carry
- * the eventVersion Omnisend documents for /v5/events (`v2` and empty).
+ * the eventVersion Omnisend documents for /v5/events (`v2`, and an empty string).
  */
 export const EVENT_PRESETS: EventPreset[] = [
 	{
@@ -55,7 +58,6 @@ export const EVENT_PRESETS: EventPreset[] = [
 		name: 'Page Viewed',
 		description: 'A "page" call: URL, title and referrer',
 		eventName: 'page viewed',
-		eventVersion: '',
 		fields: [
 			field('url', 'Page URL', 'string', 'e.g. {{ $json.context.page.url }}', 'Address of the page viewed'),
 			field('title', 'Page Title', 'string', 'e.g. {{ $json.context.page.title }}', 'Title of the page viewed'),
@@ -67,7 +69,6 @@ export const EVENT_PRESETS: EventPreset[] = [
 		name: 'Signed Up',
 		description: 'A sign-up; triggers welcome flows built on it',
 		eventName: 'signed up',
-		eventVersion: '',
 		fields: [field('signUpMethod', 'Sign-Up Method', 'string', 'e.g. {{ $json.method }}', 'How the person signed up (form, checkout, social …)')],
 	},
 	{
@@ -75,7 +76,6 @@ export const EVENT_PRESETS: EventPreset[] = [
 		name: 'Product Viewed',
 		description: 'Product ID, title, price and URL; powers browse abandonment',
 		eventName: 'product viewed',
-		eventVersion: '',
 		fields: [...productFields, field('productURL', 'Product URL', 'string', 'e.g. {{ $json.url }}', 'Link to the product page')],
 	},
 	{
@@ -83,7 +83,6 @@ export const EVENT_PRESETS: EventPreset[] = [
 		name: 'Added to Cart',
 		description: 'Product, price and quantity',
 		eventName: 'added to cart',
-		eventVersion: '',
 		fields: [...productFields, field('quantity', 'Quantity', 'integer', 'e.g. {{ $json.quantity }}', 'Number of units added')],
 	},
 	{

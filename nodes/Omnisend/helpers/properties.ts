@@ -14,28 +14,81 @@ export const PROPERTY_TYPE_OPTIONS: Array<{ name: string; value: PropertyType; d
 	{ name: 'JSON (Object or List)', value: 'json', description: 'An object or array, sent unchanged' },
 ];
 
-function refuse(key: string, value: unknown, type: string): never {
+/** An event/contact property (by key), or another parameter by its display name (`{ field }`). */
+export type ValueName = string | { field: string };
+
+function refuse(name: ValueName, value: unknown, type: string): never {
 	const shown = typeof value === 'string' ? `"${value}"` : JSON.stringify(value);
+	if (typeof name !== 'string') {
+		throw new InvalidFieldError(name.field, `${name.field} must be ${type}, got ${shown}`);
+	}
 	throw new InvalidFieldError(
-		`Property "${key}"`,
-		`Property "${key}" must be ${type}, got ${shown}`,
-		`Omnisend rejects a property whose type changes between events; send "${key}" as ${type} every time, or fix the source value.`,
+		`Property "${name}"`,
+		`Property "${name}" must be ${type}, got ${shown}`,
+		`Omnisend rejects a property whose type changes between events; send "${name}" as ${type} every time, or fix the source value.`,
 	);
+}
+
+/** A parameter value as trimmed text; '' for undefined and null (an expression that found nothing). */
+export function text(value: unknown): string {
+	return value === undefined || value === null ? '' : String(value).trim();
+}
+
+const DECIMAL_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const HAS_ZONE = /(Z|[+-]\d{2}:?\d{2})$/i;
+
+/** Milliseconds to add to UTC to get the wall-clock time in `timeZone` at `date`. */
+function zoneOffsetMs(date: Date, timeZone: string): number {
+	const parts = Object.fromEntries(
+		new Intl.DateTimeFormat('en-US', {
+			timeZone,
+			hourCycle: 'h23',
+			year: 'numeric',
+			month: '2-digit',
+			day: '2-digit',
+			hour: '2-digit',
+			minute: '2-digit',
+			second: '2-digit',
+		})
+			.formatToParts(date)
+			.map((part) => [part.type, Number(part.value)]),
+	);
+	const wall = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
+	return wall - Math.floor(date.getTime() / 1000) * 1000;
+}
+
+/**
+ * A date and time; text without a zone (`2026-01-02 03:04:05`, as n8n's date picker stores it) is
+ * wall-clock time in the workflow's time zone, not the server's.
+ */
+function parseDateTime(value: unknown, timeZone: string): Date | undefined {
+	if (value instanceof Date) return value;
+	if (typeof value === 'number') return new Date(value);
+	if (typeof value !== 'string') return undefined;
+	const trimmed = value.trim();
+	if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(trimmed) && !HAS_ZONE.test(trimmed)) {
+		const asUtc = new Date(`${trimmed.replace(' ', 'T')}${trimmed.length === 10 ? 'T00:00:00' : ''}Z`);
+		if (Number.isNaN(asUtc.getTime())) return asUtc;
+		return new Date(asUtc.getTime() - zoneOffsetMs(asUtc, timeZone));
+	}
+	return new Date(trimmed);
 }
 
 /**
  * Coerces a property value to its declared type so each key keeps one type across events.
- * Absent values (undefined, null, '') come back as undefined: the key is left out.
+ * Absent values (undefined, null, blank text) come back as undefined: the key is left out.
  */
-export function coerceProperty(key: string, value: unknown, type: PropertyType): unknown {
-	if (value === undefined || value === null || value === '') return undefined;
+export function coerceProperty(key: ValueName, value: unknown, type: PropertyType, timeZone = 'UTC'): unknown {
+	if (value === undefined || value === null) return undefined;
+	if (typeof value === 'string' && value.trim() === '') return undefined;
 	switch (type) {
 		case 'string':
 			if (typeof value === 'object') refuse(key, value, 'text');
-			return String(value);
+			return text(value);
 		case 'integer':
 		case 'decimal': {
-			const number = typeof value === 'number' ? value : typeof value === 'string' ? Number(value.trim()) : NaN;
+			const number =
+				typeof value === 'number' ? value : typeof value === 'string' && DECIMAL_TEXT.test(value.trim()) ? Number(value.trim()) : NaN;
 			if (!Number.isFinite(number)) refuse(key, value, type === 'integer' ? 'a whole number' : 'a number');
 			if (type === 'integer') {
 				if (!Number.isInteger(number)) refuse(key, value, 'a whole number');
@@ -51,7 +104,7 @@ export function coerceProperty(key: string, value: unknown, type: PropertyType):
 			return refuse(key, value, 'true or false');
 		}
 		case 'dateTime': {
-			const date = value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(value) : undefined;
+			const date = parseDateTime(value, timeZone);
 			if (!date || Number.isNaN(date.getTime())) refuse(key, value, 'a date and time');
 			return date.toISOString().replace(/\.000Z$/, 'Z');
 		}
@@ -77,7 +130,7 @@ export interface TypedPropertyEntry {
 }
 
 /** Turns the "Properties" rows of the node into an object, each value coerced to its type. */
-export function typedPropertiesToObject(rows: TypedPropertyEntry[] | undefined): IDataObject {
+export function typedPropertiesToObject(rows: TypedPropertyEntry[] | undefined, timeZone = 'UTC'): IDataObject {
 	const result: IDataObject = {};
 	for (const row of rows ?? []) {
 		const key = (row.key ?? '').trim();
@@ -85,7 +138,7 @@ export function typedPropertiesToObject(rows: TypedPropertyEntry[] | undefined):
 		if (key in result) {
 			throw new InvalidFieldError('Properties', `Property "${key}" is given twice`);
 		}
-		const coerced = coerceProperty(key, row.value, row.type ?? 'string');
+		const coerced = coerceProperty(key, row.value, row.type ?? 'string', timeZone);
 		if (coerced !== undefined) result[key] = coerced as IDataObject[string];
 	}
 	return result;

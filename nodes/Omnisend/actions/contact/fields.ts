@@ -64,7 +64,7 @@ export function splitList(raw: unknown, field: string): string[] {
 }
 
 /** The attribute part of a contact body, validated; empty values are left out. */
-export function contactAttributes(fields: IDataObject, customRows: TypedPropertyEntry[] | undefined): IDataObject {
+export function contactAttributes(fields: IDataObject, customRows: TypedPropertyEntry[] | undefined, timeZone = 'UTC'): IDataObject {
 	const body: IDataObject = {};
 	for (const [key, raw] of Object.entries(fields)) {
 		if (key === 'tags') continue;
@@ -86,7 +86,7 @@ export function contactAttributes(fields: IDataObject, customRows: TypedProperty
 		if (tags.length > 100) throw new InvalidFieldError('Tags', 'A contact can have at most 100 tags');
 		body.tags = tags;
 	}
-	const custom = typedPropertiesToObject(customRows);
+	const custom = typedPropertiesToObject(customRows, timeZone);
 	if (Object.keys(custom).length > 0) body.customProperties = custom;
 	return body;
 }

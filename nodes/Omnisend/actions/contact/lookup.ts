@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { InvalidFieldError, normalizeEmail, normalizePhone, parseCountry } from '../../helpers/identity';
+import { text } from '../../helpers/properties';
 
 export type LookupBy = 'contactID' | 'email' | 'phone';
 
@@ -57,7 +58,7 @@ export function lookupFields(operations: string[]): INodeProperties[] {
 export function readLookup(this: IExecuteFunctions, itemIndex: number): { by: LookupBy; value: string } {
 	const by = this.getNodeParameter('by', itemIndex) as LookupBy;
 	let value = '';
-	if (by === 'contactID') value = String(this.getNodeParameter('contactId', itemIndex, '')).trim();
+	if (by === 'contactID') value = text(this.getNodeParameter('contactId', itemIndex, ''));
 	if (by === 'email') value = normalizeEmail(this.getNodeParameter('lookupEmail', itemIndex, ''));
 	if (by === 'phone') value = normalizePhone(this.getNodeParameter('lookupPhone', itemIndex, ''), parseCountry(''));
 	const names = { contactID: 'Contact ID', email: 'Email', phone: 'Phone' };

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { InvalidFieldError } from '../../helpers/identity';
+import { text } from '../../helpers/properties';
 import { omnisendRequest } from '../../transport';
 import type { OperationContext } from '../context';
 import { contactAttributes, contactFieldOptions, customPropertiesDescription } from './fields';
@@ -30,12 +31,12 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['contact'], operation: ['update'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, context: OperationContext): Promise<IDataObject> {
-	const contactId = String(this.getNodeParameter('contactId', itemIndex, '')).trim();
+	const contactId = text(this.getNodeParameter('contactId', itemIndex, ''));
 	if (!/^[A-Za-z0-9_-]+$/.test(contactId)) {
 		throw new InvalidFieldError('Contact ID', contactId === '' ? 'Contact ID is empty' : `Contact ID "${contactId}" is not an Omnisend contact ID`);
 	}
 	const customRows = this.getNodeParameter('customProperties.property', itemIndex, []) as IDataObject[];
-	const body = contactAttributes(this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject, customRows);
+	const body = contactAttributes(this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject, customRows, this.getTimezone());
 	if (Object.keys(body).length === 0) {
 		throw new InvalidFieldError('Update Fields', 'Nothing to update', 'Add at least one field under Update Fields or Custom Properties.');
 	}

@@ -88,14 +88,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 	const identity = readIdentity.call(this, itemIndex, options);
 	if (identity.missingReason) return { status: 'skipped', reason: identity.missingReason };
 
-	const statusDate = options.statusDate
-		? (coerceProperty('statusDate', options.statusDate, 'dateTime') as string)
-		: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+	const timeZone = this.getTimezone();
+	const statusDate =
+		(coerceProperty({ field: 'Status Changed At' }, options.statusDate, 'dateTime', timeZone) as string | undefined) ??
+		new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 	const consentRaw = this.getNodeParameter('consent', itemIndex, {}) as IDataObject;
 	const consent: IDataObject = {};
 	for (const [key, value] of Object.entries(consentRaw)) {
 		if (value === '' || value === undefined) continue;
-		consent[key] = key === 'createdAt' ? (coerceProperty('Consent Given At', value, 'dateTime') as string) : String(value);
+		consent[key] = key === 'createdAt' ? (coerceProperty({ field: 'Consent Given At' }, value, 'dateTime', timeZone) as string) : String(value);
 	}
 
 	const identifiers: IDataObject[] = [];
@@ -115,7 +116,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 	const customRows = this.getNodeParameter('customProperties.property', itemIndex, []) as IDataObject[];
 	const body = {
 		identifiers,
-		...contactAttributes(this.getNodeParameter('contactFields', itemIndex, {}) as IDataObject, customRows),
+		...contactAttributes(this.getNodeParameter('contactFields', itemIndex, {}) as IDataObject, customRows, timeZone),
 	};
 	const response = await omnisendRequest.call(this, { method: 'POST', path: '/contacts', body }, itemIndex, context.policy, context.gate);
 	const answer = (response.body && typeof response.body === 'object' ? response.body : {}) as IDataObject;

@@ -5,7 +5,7 @@ import { uuidV5 } from '../../../shared/uuid';
 import { CUSTOM_PRESET, EVENT_PRESETS, findPreset } from '../../helpers/eventPresets';
 import { InvalidFieldError } from '../../helpers/identity';
 import type { PropertyType } from '../../helpers/properties';
-import { coerceLineItems, coerceProperty, PROPERTY_TYPE_OPTIONS, typedPropertiesToObject } from '../../helpers/properties';
+import { coerceLineItems, coerceProperty, PROPERTY_TYPE_OPTIONS, text, typedPropertiesToObject } from '../../helpers/properties';
 import { omnisendRequest } from '../../transport';
 import type { OperationContext } from '../context';
 import { identityFields, identityOptions, readIdentity } from '../identity.description';
@@ -153,7 +153,7 @@ const properties: INodeProperties[] = [
 				name: 'eventVersion',
 				type: 'string',
 				default: '',
-				description: 'Overrides the eventVersion. Presets set what Omnisend requires (placed order: v2); custom events need none.',
+				description: 'Overrides the eventVersion. Presets set what Omnisend requires (placed order: v2; started checkout: empty); custom events need none.',
 			},
 			{
 				displayName: 'Origin',
@@ -202,7 +202,7 @@ function readJsonObject(raw: unknown, field: string): IDataObject {
 export async function execute(this: IExecuteFunctions, itemIndex: number, context: OperationContext): Promise<IDataObject> {
 	const presetValue = this.getNodeParameter('preset', itemIndex) as string;
 	const preset = findPreset(presetValue);
-	const eventName = preset ? preset.eventName : String(this.getNodeParameter('customEventName', itemIndex, '')).trim();
+	const eventName = preset ? preset.eventName : text(this.getNodeParameter('customEventName', itemIndex, ''));
 	if (eventName === '') throw new InvalidFieldError('Event Name', 'Event Name is empty');
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 
@@ -220,7 +220,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 		}
 		addProperty(props, field.key, value);
 	}
-	const consent = String(this.getNodeParameter('marketingConsent', itemIndex, '') ?? '').trim();
+	const consent = text(this.getNodeParameter('marketingConsent', itemIndex, ''));
 	if (consent !== '' && consent !== 'none') {
 		if (!CONSENT_VALUES.includes(consent)) {
 			throw new InvalidFieldError('Marketing Consent', `Marketing Consent "${consent}" must be one of ${CONSENT_VALUES.join(', ')}`);
@@ -231,28 +231,30 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 		addProperty(props, field.key, coerceLineItems(field.key, this.getNodeParameter(field.key, itemIndex, '')));
 	}
 	const rows = (this.getNodeParameter('additionalProperties.property', itemIndex, []) as IDataObject[]) ?? [];
-	for (const [key, value] of Object.entries(typedPropertiesToObject(rows))) addProperty(props, key, value);
+	for (const [key, value] of Object.entries(typedPropertiesToObject(rows, this.getTimezone()))) addProperty(props, key, value);
 	for (const [key, value] of Object.entries(readJsonObject(options.propertiesJson, 'Properties (JSON)'))) addProperty(props, key, value);
 
-	const event: IDataObject = { eventName, origin: String(options.origin ?? 'api').trim() || 'api' };
-	const eventVersion = String(options.eventVersion ?? '').trim() || preset?.eventVersion || '';
-	if (eventVersion !== '') event.eventVersion = eventVersion;
+	const timeZone = this.getTimezone();
+	const event: IDataObject = { eventName, origin: text(options.origin) || 'api' };
+	const eventVersion = text(options.eventVersion) || preset?.eventVersion;
+	if (eventVersion !== undefined) event.eventVersion = eventVersion;
 
-	const explicitId = String(options.eventID ?? '').trim();
-	const dedupKey = String(this.getNodeParameter('deduplicationKey', itemIndex, '') ?? '').trim();
+	const explicitId = text(options.eventID);
+	const dedupKey = text(this.getNodeParameter('deduplicationKey', itemIndex, ''));
 	if (explicitId !== '') {
 		if (!UUID.test(explicitId)) throw new InvalidFieldError('Event ID', `Event ID "${explicitId}" is not a UUID (versions 4 to 7)`);
 		event.eventID = explicitId.toLowerCase();
 	} else if (dedupKey !== '') {
 		event.eventID = uuidV5(`omnisend-event\n${eventName}\n${dedupKey}`);
 	}
-	if (options.eventTime) event.eventTime = coerceProperty('eventTime', options.eventTime, 'dateTime') as string;
+	const eventTime = coerceProperty({ field: 'Event Time' }, options.eventTime, 'dateTime', timeZone);
+	if (eventTime !== undefined) event.eventTime = eventTime as string;
 
 	const contact: IDataObject = {};
 	if (identity.email) contact.email = identity.email;
 	if (identity.phone) contact.phone = identity.phone;
 	for (const key of ['firstName', 'lastName'] as const) {
-		const value = String(options[key] ?? '').trim();
+		const value = text(options[key]);
 		if (value.length > 50) throw new InvalidFieldError(`Contact ${key}`, `Contact ${key} is longer than 50 characters`);
 		if (value) contact[key] = value;
 	}
