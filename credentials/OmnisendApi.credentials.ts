@@ -40,7 +40,7 @@ export class OmnisendApi implements ICredentialType {
 			default: OMNISEND_DEFAULT_BASE_URL,
 			required: true,
 			description:
-				'Leave as is for Omnisend. Change it only to point the node at a sandbox or a local fake of the Omnisend v5 API.',
+				'Leave as is for Omnisend. Change it only to point the node at a sandbox or a local fake of the Omnisend v5 API (http:// is accepted only for localhost).',
 		},
 	];
 
@@ -74,7 +74,7 @@ export class OmnisendApi implements ICredentialType {
 				properties: {
 					value: 403,
 					message:
-						'Omnisend accepted the key but it may not read contacts. Grant Contacts (read and write) and Events (write) to the key in Store settings → API keys.',
+						'Omnisend recognised the key but it may not read contacts (403). A key meant only for sending events (Events write) can be saved anyway; for the Contact operations grant Contacts (read and write) in Store settings → API keys.',
 				},
 			},
 		],

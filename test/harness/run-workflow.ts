@@ -27,6 +27,8 @@ export interface RunOptions {
 	/** Items the start node emits (as if a trigger had fired with them). */
 	input?: IDataObject[];
 	mode?: WorkflowExecuteMode;
+	/** Stop the execution this long after it starts, as n8n's Stop button does. */
+	cancelAfterMs?: number;
 	/** Extra node types (test-only probes), by full type name. */
 	nodeTypes?: Record<string, INodeType>;
 }
@@ -130,7 +132,10 @@ export async function runWorkflow(json: WorkflowJson, options: RunOptions = {}):
 		options.mode ?? 'manual',
 		runExecutionData,
 	);
-	const returned = await execute.processRunExecutionData(workflow);
+	const running = execute.processRunExecutionData(workflow);
+	const stop = options.cancelAfterMs === undefined ? undefined : setTimeout(() => running.cancel(), options.cancelAfterMs);
+	const returned = await running;
+	clearTimeout(stop);
 	const run = finished ?? returned;
 
 	return {

@@ -2,7 +2,6 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { mapWithConcurrency } from '../../shared/concurrency';
-import { toPlainJson } from '../../shared/json';
 import { InvalidFieldError } from '../helpers/identity';
 import type { DeliveryPolicy } from '../transport';
 import { DEFAULT_POLICY, RateGate } from '../transport';
@@ -12,6 +11,8 @@ export interface OperationContext {
 	policy: DeliveryPolicy;
 	gate: RateGate;
 }
+
+const DEFAULT_CONCURRENCY = 4;
 
 export type OperationExecute = (
 	this: IExecuteFunctions,
@@ -31,7 +32,7 @@ export const requestOptionsDescription: INodeProperties = {
 			name: 'concurrency',
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 20 },
-			default: 4,
+			default: 4, // DEFAULT_CONCURRENCY (a literal, for lint)
 			description:
 				'How many requests may be in flight at once. Omnisend allows 400 requests per minute per store (shared by all keys); on a 429 every request of this node waits as long as Omnisend asks.',
 		},
@@ -68,7 +69,7 @@ function readPolicy(ctx: IExecuteFunctions): { policy: DeliveryPolicy; concurren
 	const number = (key: string, fallback: number) =>
 		typeof options[key] === 'number' && Number.isFinite(options[key]) ? (options[key] as number) : fallback;
 	return {
-		concurrency: number('concurrency', 4),
+		concurrency: number('concurrency', DEFAULT_CONCURRENCY),
 		policy: {
 			...DEFAULT_POLICY,
 			serverErrorRetries: number('serverErrorRetries', DEFAULT_POLICY.serverErrorRetries),
@@ -106,7 +107,7 @@ export async function runPerItem(this: IExecuteFunctions, operation: OperationEx
 		try {
 			const result = await operation.call(this, itemIndex, context);
 			const rows = Array.isArray(result) ? result : [result];
-			return rows.map((json) => ({ json: toPlainJson(json), pairedItem: { item: itemIndex } }));
+			return rows.map((json) => ({ json, pairedItem: { item: itemIndex } }));
 		} catch (caught) {
 			const error = toNodeError(this, caught, itemIndex);
 			if (!this.continueOnFail()) throw error;

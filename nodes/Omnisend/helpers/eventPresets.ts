@@ -1,10 +1,15 @@
 import type { PropertyType } from './properties';
 
-/** A property a preset fills from its own parameter (`lineItems`: a list of products). */
+/**
+ * A property a preset fills from its own parameter. `property` is the name sent to Omnisend (the
+ * parameter's name when absent); `lineItems` turns a product list into Omnisend `lineItems`,
+ * `discounts` turns codes into `discounts: [{ code }]`.
+ */
 export interface PresetField {
 	key: string;
+	property?: string;
 	displayName: string;
-	type: PropertyType | 'lineItems';
+	type: PropertyType | 'lineItems' | 'discounts';
 	placeholder: string;
 	description: string;
 	required?: boolean;
@@ -16,8 +21,9 @@ export interface EventPreset {
 	description: string;
 	eventName: string;
 	/**
-	 * The eventVersion Omnisend documents for its recommended events on /v5/events (`placed order`:
-	 * "v2"; `started checkout`: "" sent as such). Undefined for custom events: none is sent.
+	 * The eventVersion Omnisend documents for its recommended events on /v5/events (api-docs
+	 * /docs/placed-order: "v2"; /docs/started-checkout: "" (empty), sent as such). Undefined for
+	 * custom events: none is sent.
 	 */
 	eventVersion?: string;
 	fields: PresetField[];
@@ -29,28 +35,29 @@ const field = (
 	type: PresetField['type'],
 	placeholder: string,
 	description: string,
-	required = false,
-): PresetField => ({ key, displayName, type, placeholder, description, required });
+	extra: Partial<PresetField> = {},
+): PresetField => ({ key, displayName, type, placeholder, description, ...extra });
 
 const productFields = [
 	field('productID', 'Product ID', 'string', 'e.g. {{ $json.product_id }}', 'Your product identifier'),
 	field('productTitle', 'Product Title', 'string', 'e.g. {{ $json.name }}', 'Product name as shown to customers'),
-	field('productPrice', 'Product Price', 'decimal', 'e.g. {{ $json.price }}', 'Sent as a decimal number (19 becomes 19.0)'),
+	field('productPrice', 'Product Price', 'number', 'e.g. {{ $json.price }}', 'Unit price'),
 ];
-const products = field(
+const lineItems = field(
 	'products',
 	'Products',
 	'lineItems',
 	'e.g. {{ $json.products }}',
-	'List of products (JSON array of objects). price/productPrice are sent as decimals and quantity/productQuantity as whole numbers; other keys pass through unchanged.',
+	'List of products (JSON array of objects). Tracker names are turned into Omnisend\'s line-item names: product_id → productID, product_name/name → productTitle, price → productPrice, quantity → productQuantity, sku → productSKU, url → productURL, image_url → productImageURL; other keys are sent as they are',
+	{ property: 'lineItems' },
 );
-const value = field('value', 'Value', 'decimal', 'e.g. {{ $json.revenue }}', 'Total value, sent as a decimal number (90 becomes 90.0)');
 const currency = field('currency', 'Currency', 'string', 'e.g. GBP', 'ISO 4217 currency code');
 
 /**
- * The seed-001 mapping (Datafly / Segment-style events -> Omnisend customer events). Names are the
- * seed's; `placed order` and `started checkout` are also Omnisend recommended events, so they carry
- * the eventVersion Omnisend documents for /v5/events (`v2`, and an empty string).
+ * The storefront mapping of seed 001 (Datafly / Segment-style events -> Omnisend customer
+ * events), by the seed's event names. `placed order` and `started checkout` are Omnisend
+ * recommended events: they carry its documented eventVersion and its property names (totalPrice,
+ * discounts, lineItems) so that order reporting and checkout-abandonment flows understand them.
  */
 export const EVENT_PRESETS: EventPreset[] = [
 	{
@@ -92,24 +99,25 @@ export const EVENT_PRESETS: EventPreset[] = [
 		eventName: 'started checkout',
 		eventVersion: '',
 		fields: [
-			value,
+			field('cartID', 'Cart ID', 'string', 'e.g. {{ $json.cart_id }}', 'Your cart identifier'),
+			field('value', 'Cart Value', 'number', 'e.g. {{ $json.value }}', 'Total value of the cart'),
 			currency,
 			field('abandonedCheckoutURL', 'Abandoned Checkout URL', 'string', 'e.g. {{ $json.checkout_url }}', 'Link that takes the customer back to the checkout'),
-			products,
+			lineItems,
 		],
 	},
 	{
 		value: 'placedOrder',
 		name: 'Placed Order',
-		description: 'Order ID, revenue, currency, discount code and line items',
+		description: 'Order ID, total, currency, discount codes and line items',
 		eventName: 'placed order',
 		eventVersion: 'v2',
 		fields: [
-			field('orderID', 'Order ID', 'string', 'e.g. {{ $json.order_id }}', 'Your order identifier', true),
-			value,
+			field('orderID', 'Order ID', 'string', 'e.g. {{ $json.order_id }}', 'Your order identifier', { required: true }),
+			field('value', 'Order Total', 'number', 'e.g. {{ $json.revenue }}', 'Order total (Omnisend needs it for revenue reporting)', { property: 'totalPrice' }),
 			currency,
-			field('discountCode', 'Discount Code', 'string', 'e.g. {{ $json.coupon }}', 'Coupon or discount code used'),
-			products,
+			field('discountCode', 'Discount Codes', 'discounts', 'e.g. {{ $json.coupon }}', 'Coupon or discount codes used, comma-separated', { property: 'discounts' }),
+			lineItems,
 		],
 	},
 ];

@@ -14,6 +14,21 @@ export class InvalidFieldError extends Error {
 
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** An Omnisend contact ID (it goes into a URL path, so nothing but ID characters). */
+export function contactId(raw: string): string {
+	if (raw === '') throw new InvalidFieldError('Contact ID', 'Contact ID is empty');
+	if (!/^[A-Za-z0-9_-]+$/.test(raw)) {
+		throw new InvalidFieldError('Contact ID', `Contact ID "${raw}" contains characters an Omnisend contact ID never has`);
+	}
+	return raw;
+}
+
+/** First and last names: Omnisend takes at most 50 characters. */
+export function personName(label: string, raw: string): string {
+	if (raw.length > 50) throw new InvalidFieldError(label, `${label} is longer than 50 characters`);
+	return raw;
+}
+
 /** Trimmed and lowercased; '' when absent. Omnisend keys contacts on the exact string. */
 export function normalizeEmail(raw: unknown, field = 'Email'): string {
 	if (raw === undefined || raw === null) return '';

@@ -1,14 +1,13 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { Decimal } from '../../shared/json';
 import { InvalidFieldError } from './identity';
 
-export type PropertyType = 'string' | 'integer' | 'decimal' | 'boolean' | 'dateTime' | 'json';
+export type PropertyType = 'string' | 'integer' | 'number' | 'boolean' | 'dateTime' | 'json';
 
 export const PROPERTY_TYPE_OPTIONS: Array<{ name: string; value: PropertyType; description: string }> = [
 	{ name: 'Text', value: 'string', description: 'Sent as a JSON string' },
+	{ name: 'Number', value: 'number', description: 'Any number; Omnisend reads a whole value such as 10.0 as an integer' },
 	{ name: 'Whole Number', value: 'integer', description: 'Sent as an integer (10.0 counts as 10); 10.5 is refused' },
-	{ name: 'Decimal Number', value: 'decimal', description: 'Always sent with a fraction (10 becomes 10.0) so Omnisend keeps the float type' },
 	{ name: 'Boolean', value: 'boolean', description: 'Accepts true/false, yes/no or 1/0' },
 	{ name: 'Date and Time', value: 'dateTime', description: 'Sent as an RFC 3339 UTC string' },
 	{ name: 'JSON (Object or List)', value: 'json', description: 'An object or array, sent unchanged' },
@@ -27,6 +26,11 @@ function refuse(name: ValueName, value: unknown, type: string): never {
 		`Property "${name}" must be ${type}, got ${shown}`,
 		`Omnisend rejects a property whose type changes between events; send "${name}" as ${type} every time, or fix the source value.`,
 	);
+}
+
+/** RFC 3339 in UTC, with milliseconds only when there are some (`2026-01-02T03:04:05Z`). */
+export function rfc3339(date: Date): string {
+	return date.toISOString().replace(/\.000Z$/, 'Z');
 }
 
 /** A parameter value as trimmed text; '' for undefined and null (an expression that found nothing). */
@@ -63,14 +67,18 @@ function zoneOffsetMs(date: Date, timeZone: string): number {
  */
 function parseDateTime(value: unknown, timeZone: string): Date | undefined {
 	if (value instanceof Date) return value;
-	if (typeof value === 'number') return new Date(value);
+	// Numbers: Unix time, in seconds below 1e11 (year 5138), else milliseconds.
+	if (typeof value === 'number') return new Date(Math.abs(value) < 1e11 ? value * 1000 : value);
 	if (typeof value !== 'string') return undefined;
 	const trimmed = value.trim();
-	if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(trimmed) && !HAS_ZONE.test(trimmed)) {
+	if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(trimmed)) {
 		const asUtc = new Date(`${trimmed.replace(' ', 'T')}${trimmed.length === 10 ? 'T00:00:00' : ''}Z`);
 		if (Number.isNaN(asUtc.getTime())) return asUtc;
 		return new Date(asUtc.getTime() - zoneOffsetMs(asUtc, timeZone));
 	}
+	// Anything else must say its zone (ISO with Z/offset, or e.g. "Tue, 01 Jul 2026 09:30:00 GMT"):
+	// without one, Date would read it in the server's zone, which the user never chose.
+	if (!HAS_ZONE.test(trimmed) && !/\b(GMT|UTC)\b|[+-]\d{4}\b/.test(trimmed)) return undefined;
 	return new Date(trimmed);
 }
 
@@ -86,15 +94,12 @@ export function coerceProperty(key: ValueName, value: unknown, type: PropertyTyp
 			if (typeof value === 'object') refuse(key, value, 'text');
 			return text(value);
 		case 'integer':
-		case 'decimal': {
+		case 'number': {
 			const number =
 				typeof value === 'number' ? value : typeof value === 'string' && DECIMAL_TEXT.test(value.trim()) ? Number(value.trim()) : NaN;
 			if (!Number.isFinite(number)) refuse(key, value, type === 'integer' ? 'a whole number' : 'a number');
-			if (type === 'integer') {
-				if (!Number.isInteger(number)) refuse(key, value, 'a whole number');
-				return number;
-			}
-			return new Decimal(number);
+			if (type === 'integer' && !Number.isInteger(number)) refuse(key, value, 'a whole number');
+			return number;
 		}
 		case 'boolean': {
 			if (typeof value === 'boolean') return value;
@@ -106,7 +111,7 @@ export function coerceProperty(key: ValueName, value: unknown, type: PropertyTyp
 		case 'dateTime': {
 			const date = parseDateTime(value, timeZone);
 			if (!date || Number.isNaN(date.getTime())) refuse(key, value, 'a date and time');
-			return date.toISOString().replace(/\.000Z$/, 'Z');
+			return rfc3339(date);
 		}
 		case 'json': {
 			let parsed = value;
@@ -135,7 +140,7 @@ export function typedPropertiesToObject(rows: TypedPropertyEntry[] | undefined, 
 	for (const row of rows ?? []) {
 		const key = (row.key ?? '').trim();
 		if (key === '') throw new InvalidFieldError('Properties', 'A property row has no name');
-		if (key in result) {
+		if (Object.hasOwn(result, key)) {
 			throw new InvalidFieldError('Properties', `Property "${key}" is given twice`);
 		}
 		const coerced = coerceProperty(key, row.value, row.type ?? 'string', timeZone);
@@ -144,28 +149,54 @@ export function typedPropertiesToObject(rows: TypedPropertyEntry[] | undefined, 
 	return result;
 }
 
-/** Known numeric keys of line items (seed 001 and Omnisend names), kept type-stable. */
-const LINE_ITEM_TYPES: Record<string, PropertyType> = {
-	price: 'decimal',
-	productPrice: 'decimal',
-	productDiscount: 'decimal',
-	quantity: 'integer',
-	productQuantity: 'integer',
-};
+/**
+ * Line-item fields of Omnisend's recommended order and checkout events (`lineItems[]`), and the
+ * names storefront trackers (Segment/Datafly `products[]`) use for them.
+ */
+const LINE_ITEM_FIELDS: Array<{ omnisend: string; aliases: string[]; type: PropertyType }> = [
+	{ omnisend: 'productID', aliases: ['product_id', 'productId', 'id'], type: 'string' },
+	{ omnisend: 'productSKU', aliases: ['sku'], type: 'string' },
+	{ omnisend: 'productTitle', aliases: ['product_name', 'name', 'title'], type: 'string' },
+	{ omnisend: 'productDescription', aliases: ['description'], type: 'string' },
+	{ omnisend: 'productPrice', aliases: ['price'], type: 'number' },
+	{ omnisend: 'productDiscount', aliases: ['discount'], type: 'number' },
+	{ omnisend: 'productQuantity', aliases: ['quantity'], type: 'integer' },
+	{ omnisend: 'productURL', aliases: ['url', 'product_url'], type: 'string' },
+	{ omnisend: 'productImageURL', aliases: ['image_url', 'imageURL', 'image'], type: 'string' },
+	{ omnisend: 'productVariantID', aliases: ['variant_id', 'variant'], type: 'string' },
+	{ omnisend: 'productVendor', aliases: ['brand', 'vendor'], type: 'string' },
+];
 
-/** A list of products: each entry an object; known price/quantity keys coerced, others kept. */
-export function coerceLineItems(key: string, value: unknown): unknown {
-	const list = coerceProperty(key, value, 'json');
+/**
+ * A product list as Omnisend `lineItems`: tracker names renamed (`product_id` -> `productID`,
+ * `price` -> `productPrice`, ...), values coerced to their type, other keys kept as they are.
+ */
+export function toLineItems(name: string, value: unknown): IDataObject[] | undefined {
+	const list = coerceProperty(name, value, 'json');
 	if (list === undefined) return undefined;
-	if (!Array.isArray(list)) refuse(key, value, 'a list of products');
+	if (!Array.isArray(list)) refuse(name, value, 'a list of products');
 	return list.map((entry: unknown, index: number) => {
 		if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-			refuse(`${key}[${index}]`, entry, 'an object');
+			refuse(`${name}[${index}]`, entry, 'an object');
 		}
-		const product: Record<string, unknown> = { ...(entry as Record<string, unknown>) };
-		for (const [field, type] of Object.entries(LINE_ITEM_TYPES)) {
-			if (field in product) product[field] = coerceProperty(`${key}[${index}].${field}`, product[field], type);
+		const product: IDataObject = { ...(entry as IDataObject) };
+		const lineItem: IDataObject = {};
+		for (const { omnisend, aliases, type } of LINE_ITEM_FIELDS) {
+			// Omnisend's own name wins, then the aliases in order; other aliases stay as they are.
+			const source = [omnisend, ...aliases].find((key) => Object.hasOwn(product, key));
+			if (source === undefined) continue;
+			const coerced = coerceProperty(`${name}[${index}].${source}`, product[source], type);
+			delete product[source];
+			if (coerced !== undefined) lineItem[omnisend] = coerced as IDataObject[string];
 		}
-		return product;
+		return { ...lineItem, ...product };
 	});
+}
+
+/** Comma-separated discount codes as Omnisend's `discounts: [{ code }]`. */
+export function toDiscounts(value: unknown): IDataObject[] | undefined {
+	const codes = (Array.isArray(value) ? value : text(value).split(','))
+		.map((code) => text(code))
+		.filter((code) => code !== '');
+	return codes.length > 0 ? codes.map((code) => ({ code })) : undefined;
 }

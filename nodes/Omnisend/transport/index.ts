@@ -7,8 +7,6 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import { OMNISEND_DEFAULT_BASE_URL } from '../../../credentials/OmnisendApi.credentials';
-import { toJson } from '../../shared/json';
 
 export interface DeliveryPolicy {
 	/** Retries after a 5xx or a network error/timeout (0 = none). */
@@ -30,6 +28,11 @@ export const DEFAULT_POLICY: DeliveryPolicy = {
 	backoffBaseMs: 500,
 };
 
+/** Waits `ms`, in slices, so that stopping the execution in n8n ends the wait within a second. */
+async function pause(ms: number, signal?: AbortSignal) {
+	for (let left = ms; left > 0 && !signal?.aborted; left -= 1000) await sleep(Math.min(left, 1000));
+}
+
 /** Without any hint from Omnisend, back off this long after a 429 (its limit is per minute). */
 const RATE_LIMIT_FALLBACK_MS = 60_000;
 
@@ -44,9 +47,9 @@ export class RateGate {
 		this.openAt = Math.max(this.openAt, Date.now() + ms);
 	}
 
-	async pass() {
-		for (let wait = this.openAt - Date.now(); wait > 0; wait = this.openAt - Date.now()) {
-			await sleep(wait);
+	async pass(signal?: AbortSignal) {
+		for (let wait = this.openAt - Date.now(); wait > 0 && !signal?.aborted; wait = this.openAt - Date.now()) {
+			await pause(wait, signal);
 		}
 	}
 }
@@ -68,6 +71,12 @@ export interface OmnisendResponse {
 	body: unknown;
 	headers: Record<string, string>;
 	attempts: number;
+}
+
+/** The answer's JSON object ({} when Omnisend sent none, e.g. 202 or 204). */
+export function answerObject(response: OmnisendResponse): IDataObject {
+	const { body } = response;
+	return body && typeof body === 'object' && !Array.isArray(body) ? (body as IDataObject) : {};
 }
 
 interface RawResponse {
@@ -93,21 +102,24 @@ function parseBody(body: unknown): unknown {
 
 /** How long Omnisend asks us to wait: Retry-After, then X-Rate-Limit-Reset, then the body's retryAfter. */
 export function rateLimitWaitMs(response: RawResponse): number {
-	const retryAfter = header(response.headers, 'retry-after');
-	if (retryAfter !== undefined) {
-		const seconds = Number(retryAfter);
-		if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+	const retryAfter = header(response.headers, 'retry-after')?.trim();
+	if (retryAfter) {
+		const seconds = seconds_(retryAfter);
+		if (seconds !== undefined) return seconds * 1000;
 		const date = Date.parse(retryAfter);
 		if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
 	}
-	const reset = Number(header(response.headers, 'x-rate-limit-reset'));
-	if (Number.isFinite(reset) && reset >= 0 && header(response.headers, 'x-rate-limit-reset') !== undefined) {
-		return reset * 1000;
-	}
-	const body = response.body as { retryAfter?: unknown } | undefined;
-	const fromBody = Number(body?.retryAfter);
-	if (body && typeof body === 'object' && Number.isFinite(fromBody)) return Math.max(0, fromBody * 1000);
+	const reset = seconds_(header(response.headers, 'x-rate-limit-reset'));
+	if (reset !== undefined) return reset * 1000;
+	const fromBody = seconds_((response.body as { retryAfter?: unknown } | undefined)?.retryAfter);
+	if (fromBody !== undefined) return fromBody * 1000;
 	return RATE_LIMIT_FALLBACK_MS;
+}
+
+/** A non-negative number of seconds, from a number or numeric text; undefined for anything else. */
+function seconds_(value: unknown): number | undefined {
+	const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
+	return Number.isFinite(number) && number >= 0 ? number : undefined;
 }
 
 /** Omnisend's own words from an error body (v5 shape is undocumented; the dated API uses RFC 9457). */
@@ -141,50 +153,69 @@ const WHAT_TO_DO: Record<number, string> = {
 	410: 'Omnisend says this API version is retired. Update the node package.',
 };
 
-function apiError(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	statusCode: number,
-	body: unknown,
-	attempts: number,
-	askedWaitMs?: number,
-): NodeApiError {
-	const said = omnisendMessage(body);
-	const retried = attempts > 1 ? ` after ${attempts} attempts` : '';
-	let description = WHAT_TO_DO[statusCode];
-	if (statusCode === 429) {
-		const tooLong = askedWaitMs !== undefined ? ` and asked to wait ${Math.ceil(askedWaitMs / 1000)} s, longer than this node waits (${DEFAULT_POLICY.maxRateLimitWaitMs / 1000} s)` : '';
-		description = `Omnisend kept rate-limiting${retried}${tooLong} (400 requests/minute per store). The item was not sent; lower Concurrency, or retry it later (Retry On Fail / an error workflow).`;
-	} else if (statusCode >= 500) {
-		description = `Omnisend failed with ${statusCode}${retried}. This is on Omnisend's side; the item was not confirmed as sent. Retry later.`;
-	}
-	return new NodeApiError(
-		ctx.getNode(),
-		{ statusCode, body: body as JsonObject } as unknown as JsonObject,
-		{
-			message: `Omnisend answered ${statusCode}${said ? `: ${said}` : ''}`,
-			description: description ?? 'Omnisend refused the request; see its message above.',
-			httpCode: String(statusCode),
-			itemIndex,
-		},
-	);
+/** What to do with an item Omnisend may accept later; Retry On Fail would resend every item. */
+const LATER =
+	'To keep the other items and handle this one later, set the node\'s Settings › On Error to "Continue (using error output)". Avoid Retry On Fail for events: it resends every item of the run, and Omnisend does not deduplicate live events.';
+
+/** Everything an error needs to say about one request, without the secret it was sent with. */
+interface Attempt {
+	ctx: IExecuteFunctions;
+	itemIndex: number;
+	attempts: number;
+	policy: DeliveryPolicy;
+	secret: string;
 }
 
-function networkError(ctx: IExecuteFunctions, itemIndex: number, error: unknown, attempts: number, timeoutMs: number) {
+/** A copy of `value` with every occurrence of the secret masked (services sometimes echo it). */
+function redact<T>(value: T, secret: string): T {
+	if (secret === '' || value === undefined) return value;
+	const text = JSON.stringify(value);
+	return text.includes(secret) ? (JSON.parse(text.split(secret).join('***')) as T) : value;
+}
+
+function apiError(attempt: Attempt, statusCode: number, rawBody: unknown, askedWaitMs?: number): NodeApiError {
+	const body = redact(rawBody, attempt.secret);
+	const said = omnisendMessage(body);
+	const retried = attempt.attempts > 1 ? ` after ${attempt.attempts} attempts` : '';
+	let description = WHAT_TO_DO[statusCode];
+	if (statusCode === 429) {
+		const tooLong =
+			askedWaitMs !== undefined
+				? ` and asked to wait ${Math.ceil(askedWaitMs / 1000)} s, longer than this node waits (${attempt.policy.maxRateLimitWaitMs / 1000} s)`
+				: '';
+		description = `Omnisend kept rate-limiting${retried}${tooLong} (400 requests/minute per store, shared by all keys). The item was not sent; lower Concurrency. ${LATER}`;
+	} else if (statusCode >= 500) {
+		description = `Omnisend failed with ${statusCode}${retried}. This is on Omnisend's side; the item was not confirmed as sent. ${LATER}`;
+	}
+	return new NodeApiError(attempt.ctx.getNode(), { statusCode, body: body as JsonObject } as unknown as JsonObject, {
+		message: `Omnisend answered ${statusCode}${said ? `: ${said}` : ''}`,
+		description: description ?? 'Omnisend refused the request; see its message above.',
+		httpCode: String(statusCode),
+		itemIndex: attempt.itemIndex,
+	});
+}
+
+/** A request that got no HTTP answer. Built from the error code only: the original error carries the request, key included. */
+function noAnswerError(attempt: Attempt, error: unknown, network: boolean) {
 	// n8n's own refusals (e.g. no credential set) already say what to do.
 	if (error instanceof NodeOperationError) return error;
-	// Only the code and a short reason: the original error carries the request config, key included.
-	const cause = error as { code?: string; message?: string; cause?: { code?: string } };
-	const code = cause?.cause?.code ?? cause?.code ?? 'NETWORK_ERROR';
-	const timedOut = /timeout|ETIMEDOUT|ECONNABORTED/i.test(`${code} ${cause?.message ?? ''}`);
-	const reason = timedOut ? `no answer within ${timeoutMs / 1000} s` : `connection failed (${code})`;
-	const message = `Omnisend could not be reached: ${reason}${attempts > 1 ? ` after ${attempts} attempts` : ''}`;
+	// The innermost cause says most (n8n wraps the HTTP client's error in its own).
+	let inner = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined;
+	while (inner?.cause && typeof inner.cause === 'object') inner = inner.cause as typeof inner;
+	const code = typeof inner?.code === 'string' ? inner.code : '';
+	const detail = redact(String(inner?.message ?? '').slice(0, 200), attempt.secret);
+	const timedOut = /timeout|ETIMEDOUT|ECONNABORTED/i.test(`${code} ${detail}`);
+	const reason = timedOut
+		? `no answer within ${attempt.policy.timeoutMs / 1000} s`
+		: network
+			? `connection failed (${code})`
+			: `the request failed without an answer (${code || detail || 'unknown error'})`;
+	const message = `Omnisend could not be reached: ${reason}${attempt.attempts > 1 ? ` after ${attempt.attempts} attempts` : ''}`;
 	// No `code` in the error body: NodeApiError would swap our message for its stock network text.
-	const failure = new NodeApiError(ctx.getNode(), { reason } as JsonObject, {
+	const failure = new NodeApiError(attempt.ctx.getNode(), { reason } as JsonObject, {
 		message,
-		description:
-			'The request may or may not have reached Omnisend. Retry later; check the Base URL in the credential if this persists.',
-		itemIndex,
+		description: `The request may or may not have reached Omnisend. Check the Base URL in the credential if this persists. ${LATER}`,
+		itemIndex: attempt.itemIndex,
 	});
 	failure.message = message;
 	return failure;
@@ -209,9 +240,24 @@ function backoffMs(policy: DeliveryPolicy, retry: number): number {
 	return Math.round(base * (0.75 + Math.random() * 0.5));
 }
 
-export async function getBaseUrl(ctx: IExecuteFunctions): Promise<string> {
-	const credentials = await ctx.getCredentials<{ baseUrl?: string }>('omnisendApi');
-	return (credentials.baseUrl || OMNISEND_DEFAULT_BASE_URL).replace(/\/+$/, '');
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/** The credential's base URL (https, or http on loopback only: the key must not cross a network in clear) and the key, for redaction. */
+export async function readCredential(ctx: IExecuteFunctions): Promise<{ baseUrl: string; secret: string }> {
+	const credentials = await ctx.getCredentials<{ baseUrl?: string; apiKey?: string }>('omnisendApi');
+	const baseUrl = String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '');
+	let url: URL | undefined;
+	try {
+		url = new URL(baseUrl);
+	} catch {
+		url = undefined;
+	}
+	if (!url || !(url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname)))) {
+		throw new NodeOperationError(ctx.getNode(), `The Omnisend credential's Base URL "${baseUrl}" is not usable`, {
+			description: 'Use https://api.omnisend.com/v5, or http:// only for a fake on this machine (localhost): the API key must not travel unencrypted.',
+		});
+	}
+	return { baseUrl, secret: String(credentials.apiKey ?? '') };
 }
 
 /** Absolute URL for a request; links from Omnisend are followed only on the credential's own origin. */
@@ -236,7 +282,7 @@ export async function omnisendRequest(
 	policy: DeliveryPolicy = DEFAULT_POLICY,
 	gate: RateGate = new RateGate(),
 ): Promise<OmnisendResponse> {
-	const baseUrl = await getBaseUrl(this);
+	const { baseUrl, secret } = await readCredential(this);
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		url: resolveUrl(baseUrl, request.path, request.link),
@@ -251,17 +297,23 @@ export async function omnisendRequest(
 		sendCredentialsOnCrossOriginRedirect: false,
 	};
 	if (request.body !== undefined) {
-		options.body = toJson(request.body);
+		options.body = JSON.stringify(request.body);
 		options.headers = { ...options.headers, 'Content-Type': 'application/json' };
 	}
+	const signal = this.getExecutionCancelSignal?.();
 
 	let serverRetries = 0;
 	let rateRetries = 0;
-	for (let attempt = 1; ; attempt++) {
-		await gate.pass();
+	for (let attempts = 1; ; attempts++) {
+		await gate.pass(signal);
+		if (signal?.aborted) {
+			throw new NodeOperationError(this.getNode(), 'The execution was stopped before this item was sent', { itemIndex });
+		}
+		const attempt: Attempt = { ctx: this, itemIndex, attempts, policy, secret };
 		let response: RawResponse | undefined;
 		let failure: unknown;
 		try {
+			// A fresh headers object each time: n8n adds the credential's header to it.
 			response = (await this.helpers.httpRequestWithAuthentication.call(this, 'omnisendApi', {
 				...options,
 				headers: { ...options.headers },
@@ -270,31 +322,30 @@ export async function omnisendRequest(
 			failure = error;
 		}
 		if (response === undefined) {
-			if (!isNetworkError(failure) || serverRetries >= policy.serverErrorRetries) {
-				throw networkError(this, itemIndex, failure, attempt, policy.timeoutMs);
-			}
+			const network = isNetworkError(failure);
+			if (!network || serverRetries >= policy.serverErrorRetries) throw noAnswerError(attempt, failure, network);
 			serverRetries++;
-			await sleep(backoffMs(policy, serverRetries));
+			await pause(backoffMs(policy, serverRetries), signal);
 			continue;
 		}
-		response.body = parseBody(response.body);
 		const headers = Object.fromEntries(
 			Object.entries(response.headers ?? {}).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(', ') : String(value)]),
 		);
-		response.headers = headers;
-		const { statusCode } = response;
+		const answer: RawResponse = { statusCode: response.statusCode, body: parseBody(response.body), headers };
+		const { statusCode } = answer;
 
-		const reset = Number(header(headers, 'x-rate-limit-reset'));
-		if (header(headers, 'x-rate-limit-remaining') === '0' && Number.isFinite(reset)) {
+		// Out of quota for this window: hold everyone until it resets, before the next request.
+		const reset = seconds_(header(headers, 'x-rate-limit-reset'));
+		if (header(headers, 'x-rate-limit-remaining')?.trim() === '0' && reset !== undefined) {
 			gate.holdFor(Math.min(reset * 1000, policy.maxRateLimitWaitMs));
 		}
 		if ((statusCode >= 200 && statusCode < 300) || request.acceptStatuses?.includes(statusCode)) {
-			return { statusCode, body: response.body, headers, attempts: attempt };
+			return { statusCode, body: answer.body, headers, attempts };
 		}
 		if (statusCode === 429) {
-			const wait = rateLimitWaitMs(response);
+			const wait = rateLimitWaitMs(answer);
 			if (rateRetries >= policy.rateLimitRetries || wait > policy.maxRateLimitWaitMs) {
-				throw apiError(this, itemIndex, statusCode, response.body, attempt, wait > policy.maxRateLimitWaitMs ? wait : undefined);
+				throw apiError(attempt, statusCode, answer.body, wait > policy.maxRateLimitWaitMs ? wait : undefined);
 			}
 			rateRetries++;
 			gate.holdFor(wait);
@@ -302,9 +353,9 @@ export async function omnisendRequest(
 		}
 		if (statusCode >= 500 && serverRetries < policy.serverErrorRetries) {
 			serverRetries++;
-			await sleep(backoffMs(policy, serverRetries));
+			await pause(backoffMs(policy, serverRetries), signal);
 			continue;
 		}
-		throw apiError(this, itemIndex, statusCode, response.body, attempt);
+		throw apiError(attempt, statusCode, answer.body);
 	}
 }

@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { InvalidFieldError } from '../../helpers/identity';
+import { InvalidFieldError, personName } from '../../helpers/identity';
 import type { TypedPropertyEntry } from '../../helpers/properties';
 import { PROPERTY_TYPE_OPTIONS, typedPropertiesToObject } from '../../helpers/properties';
 
@@ -70,9 +70,8 @@ export function contactAttributes(fields: IDataObject, customRows: TypedProperty
 		if (key === 'tags') continue;
 		const value = typeof raw === 'string' ? raw.trim() : raw;
 		if (value === '' || value === undefined || value === null) continue;
-		if ((key === 'firstName' || key === 'lastName') && String(value).length > 50) {
-			throw new InvalidFieldError(key, `${key} is longer than 50 characters`);
-		}
+		if (key === 'firstName') personName('First Name', String(value));
+		if (key === 'lastName') personName('Last Name', String(value));
 		if (key === 'birthdate' && !/^\d{4}-\d{2}-\d{2}$/.test(String(value))) {
 			throw new InvalidFieldError('Birthdate', `Birthdate "${String(value)}" must be written YYYY-MM-DD`);
 		}
@@ -81,11 +80,10 @@ export function contactAttributes(fields: IDataObject, customRows: TypedProperty
 		}
 		body[key] = key === 'countryCode' ? String(value).toUpperCase() : (value as IDataObject[string]);
 	}
-	if ('tags' in fields) {
-		const tags = splitList(fields.tags, 'Tags');
-		if (tags.length > 100) throw new InvalidFieldError('Tags', 'A contact can have at most 100 tags');
-		body.tags = tags;
-	}
+	// Empty means "not given", never "remove all tags" (tags sent here replace the contact's tags).
+	const tags = splitList(fields.tags, 'Tags');
+	if (tags.length > 100) throw new InvalidFieldError('Tags', 'A contact can have at most 100 tags');
+	if (tags.length > 0) body.tags = tags;
 	const custom = typedPropertiesToObject(customRows, timeZone);
 	if (Object.keys(custom).length > 0) body.customProperties = custom;
 	return body;

@@ -2,9 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { InvalidFieldError } from '../../helpers/identity';
-import { omnisendRequest } from '../../transport';
+import { answerObject, omnisendRequest } from '../../transport';
 import type { OperationContext } from '../context';
-import { contactsOf, lookupFields, readLookup } from './lookup';
+import { contactHas, contactsOf, lookupFields, readLookup } from './lookup';
 
 const properties: INodeProperties[] = [
 	{
@@ -32,7 +32,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 			: { method: 'GET' as const, path: '/contacts', qs: { [by]: value, limit: 1 } };
 	const response = await omnisendRequest.call(this, request, itemIndex, context.policy, context.gate);
 	const contact =
-		response.statusCode === 404 ? undefined : by === 'contactID' ? (response.body as IDataObject) : contactsOf(response.body)[0];
+		response.statusCode === 404
+			? undefined
+			: by === 'contactID'
+				? answerObject(response)
+				: contactsOf(response.body).find((candidate) => contactHas(candidate, by, value));
 	if (contact) return { found: true, ...contact };
 	if (this.getNodeParameter('ifNotFound', itemIndex, 'error') === 'notFound') return { found: false, [by]: value };
 	throw new InvalidFieldError(by, `No Omnisend contact has ${by} "${value}"`, 'Check the value, or set If Not Found to "Output Not Found".');

@@ -77,7 +77,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 
 	const contacts: IDataObject[] = [];
 	let request: { path: string; qs?: IDataObject; link?: boolean } = { path: '/contacts', qs: { ...filters, limit: Math.min(PAGE_SIZE, limit) } };
-	const seen = new Set<string>();
+	const seen = new Set<string>([JSON.stringify(request)]);
 	while (contacts.length < limit) {
 		const response = await omnisendRequest.call(this, { method: 'GET', ...request }, itemIndex, context.policy, context.gate);
 		const page = contactsOf(response.body);

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { InvalidFieldError, normalizeEmail, normalizePhone, parseCountry } from '../../helpers/identity';
+import { contactId, InvalidFieldError, normalizeEmail, normalizePhone, parseCountry } from '../../helpers/identity';
 import { text } from '../../helpers/properties';
 
 export type LookupBy = 'contactID' | 'email' | 'phone';
@@ -58,15 +58,24 @@ export function lookupFields(operations: string[]): INodeProperties[] {
 export function readLookup(this: IExecuteFunctions, itemIndex: number): { by: LookupBy; value: string } {
 	const by = this.getNodeParameter('by', itemIndex) as LookupBy;
 	let value = '';
-	if (by === 'contactID') value = text(this.getNodeParameter('contactId', itemIndex, ''));
+	if (by === 'contactID') value = contactId(text(this.getNodeParameter('contactId', itemIndex, '')));
 	if (by === 'email') value = normalizeEmail(this.getNodeParameter('lookupEmail', itemIndex, ''));
 	if (by === 'phone') value = normalizePhone(this.getNodeParameter('lookupPhone', itemIndex, ''), parseCountry(''));
 	const names = { contactID: 'Contact ID', email: 'Email', phone: 'Phone' };
 	if (value === '') throw new InvalidFieldError(names[by], `${names[by]} is empty`);
-	if (by === 'contactID' && !/^[A-Za-z0-9_-]+$/.test(value)) {
-		throw new InvalidFieldError('Contact ID', `Contact ID "${value}" contains characters an Omnisend ID never has`);
-	}
 	return { by, value };
+}
+
+/**
+ * Whether a contact from a filtered list really has this email or phone (top-level field or an
+ * identifier). A look-up must never hand back some other contact if the filter was not applied.
+ */
+export function contactHas(contact: IDataObject, by: 'email' | 'phone', value: string): boolean {
+	const same = (candidate: unknown) =>
+		typeof candidate === 'string' && (by === 'email' ? candidate.trim().toLowerCase() : candidate.replace(/[^\d+]/g, '')) === value;
+	if (same(contact[by])) return true;
+	const identifiers = Array.isArray(contact.identifiers) ? (contact.identifiers as IDataObject[]) : [];
+	return identifiers.some((identifier) => identifier?.type === by && same(identifier.id));
 }
 
 /** Contacts in a v5 list answer (`{contacts: [...]}`). */

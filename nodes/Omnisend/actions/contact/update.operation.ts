@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { InvalidFieldError } from '../../helpers/identity';
+import { contactId, InvalidFieldError } from '../../helpers/identity';
 import { text } from '../../helpers/properties';
-import { omnisendRequest } from '../../transport';
+import { answerObject, omnisendRequest } from '../../transport';
 import type { OperationContext } from '../context';
 import { contactAttributes, contactFieldOptions, customPropertiesDescription } from './fields';
 
@@ -31,10 +31,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['contact'], operation: ['update'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, context: OperationContext): Promise<IDataObject> {
-	const contactId = text(this.getNodeParameter('contactId', itemIndex, ''));
-	if (!/^[A-Za-z0-9_-]+$/.test(contactId)) {
-		throw new InvalidFieldError('Contact ID', contactId === '' ? 'Contact ID is empty' : `Contact ID "${contactId}" is not an Omnisend contact ID`);
-	}
+	const id = contactId(text(this.getNodeParameter('contactId', itemIndex, '')));
 	const customRows = this.getNodeParameter('customProperties.property', itemIndex, []) as IDataObject[];
 	const body = contactAttributes(this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject, customRows, this.getTimezone());
 	if (Object.keys(body).length === 0) {
@@ -42,11 +39,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 	}
 	const response = await omnisendRequest.call(
 		this,
-		{ method: 'PATCH', path: `/contacts/${encodeURIComponent(contactId)}`, body },
+		{ method: 'PATCH', path: `/contacts/${encodeURIComponent(id)}`, body },
 		itemIndex,
 		context.policy,
 		context.gate,
 	);
-	const answer = (response.body && typeof response.body === 'object' ? response.body : {}) as IDataObject;
-	return { contactID: contactId, httpStatus: response.statusCode, ...answer };
+	return { contactID: id, httpStatus: response.statusCode, contact: answerObject(response) };
 }

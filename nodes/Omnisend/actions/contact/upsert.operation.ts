@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { coerceProperty } from '../../helpers/properties';
-import { omnisendRequest } from '../../transport';
+import { InvalidFieldError } from '../../helpers/identity';
+import { coerceProperty, rfc3339, text } from '../../helpers/properties';
+import { answerObject, omnisendRequest } from '../../transport';
 import type { OperationContext } from '../context';
 import { identityFields, identityOptions, readIdentity } from '../identity.description';
 import { contactAttributes, contactFieldOptions, customPropertiesDescription } from './fields';
@@ -91,7 +92,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 	const timeZone = this.getTimezone();
 	const statusDate =
 		(coerceProperty({ field: 'Status Changed At' }, options.statusDate, 'dateTime', timeZone) as string | undefined) ??
-		new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+		rfc3339(new Date());
 	const consentRaw = this.getNodeParameter('consent', itemIndex, {}) as IDataObject;
 	const consent: IDataObject = {};
 	for (const [key, value] of Object.entries(consentRaw)) {
@@ -101,10 +102,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 
 	const identifiers: IDataObject[] = [];
 	const channels = [
-		{ type: 'email', id: identity.email, channel: 'email', status: this.getNodeParameter('emailStatus', itemIndex, '') as string },
-		{ type: 'phone', id: identity.phone, channel: 'sms', status: this.getNodeParameter('smsStatus', itemIndex, '') as string },
+		{ type: 'email', id: identity.email, channel: 'email', label: 'Email Status', status: text(this.getNodeParameter('emailStatus', itemIndex, '')) },
+		{ type: 'phone', id: identity.phone, channel: 'sms', label: 'SMS Status', status: text(this.getNodeParameter('smsStatus', itemIndex, '')) },
 	];
-	for (const { type, id, channel, status } of channels) {
+	for (const { type, id, channel, label, status } of channels) {
+		if (id === '' && status !== '') {
+			// A status the user set must reach Omnisend or the item must fail: never a silent drop.
+			throw new InvalidFieldError(label, `${label} is "${status}" but the item has no ${type === 'email' ? 'email' : 'valid phone'} to apply it to`, `Map the ${type} for this item, or set ${label} to Leave Unchanged.`);
+		}
 		if (id === '') continue;
 		const identifier: IDataObject = { type, id };
 		if (status) identifier.channels = { [channel]: { status, statusDate } };
@@ -119,11 +124,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 		...contactAttributes(this.getNodeParameter('contactFields', itemIndex, {}) as IDataObject, customRows, timeZone),
 	};
 	const response = await omnisendRequest.call(this, { method: 'POST', path: '/contacts', body }, itemIndex, context.policy, context.gate);
-	const answer = (response.body && typeof response.body === 'object' ? response.body : {}) as IDataObject;
+	const answer = answerObject(response);
 	return {
 		status: response.statusCode === 201 ? 'created' : 'updated',
 		httpStatus: response.statusCode,
-		...answer,
 		contactID: answer.contactID ?? answer.id,
+		contact: answer,
 	};
 }

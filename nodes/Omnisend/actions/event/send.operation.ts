@@ -2,10 +2,10 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { uuidV5 } from '../../../shared/uuid';
+import type { PresetField } from '../../helpers/eventPresets';
 import { CUSTOM_PRESET, EVENT_PRESETS, findPreset } from '../../helpers/eventPresets';
-import { InvalidFieldError } from '../../helpers/identity';
-import type { PropertyType } from '../../helpers/properties';
-import { coerceLineItems, coerceProperty, PROPERTY_TYPE_OPTIONS, text, typedPropertiesToObject } from '../../helpers/properties';
+import { InvalidFieldError, personName } from '../../helpers/identity';
+import { coerceProperty, PROPERTY_TYPE_OPTIONS, text, toDiscounts, toLineItems, typedPropertiesToObject } from '../../helpers/properties';
 import { omnisendRequest } from '../../transport';
 import type { OperationContext } from '../context';
 import { identityFields, identityOptions, readIdentity } from '../identity.description';
@@ -13,29 +13,40 @@ import { identityFields, identityOptions, readIdentity } from '../identity.descr
 const CONSENT_VALUES = ['subscribed', 'unsubscribed', 'nonSubscribed'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[4-7][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
-/** One parameter per preset property key, shown for every preset that uses the key. */
+/**
+ * One parameter per preset field, shown for every preset that shares that field. Two presets may
+ * use one parameter name for different fields (Value: cart value / order total): n8n shows
+ * whichever matches the selected preset.
+ */
 function presetFieldParameters(): INodeProperties[] {
-	const byKey = new Map<string, INodeProperties>();
+	const byField = new Map<PresetField, INodeProperties>();
 	for (const preset of EVENT_PRESETS) {
 		for (const field of preset.fields) {
-			const existing = byKey.get(field.key);
+			const existing = byField.get(field);
 			if (existing) {
 				(existing.displayOptions!.show!.preset as string[]).push(preset.value);
 				continue;
 			}
-			byKey.set(field.key, {
+			byField.set(field, {
 				displayName: field.displayName,
 				name: field.key,
 				type: 'string',
 				default: '',
 				placeholder: field.placeholder,
 				required: field.required,
-				description: `${field.description}. Sent as property "${field.key}".`,
+				description: `${field.description}. Sent as "${field.property ?? field.key}".`,
 				displayOptions: { show: { preset: [preset.value] } },
 			});
 		}
 	}
-	return [...byKey.values()];
+	return [...byField.values()];
+}
+
+/** A preset field's value as Omnisend wants it, or undefined when the item leaves it empty. */
+function presetFieldValue(field: PresetField, raw: unknown, timeZone: string): unknown {
+	if (field.type === 'lineItems') return toLineItems(field.displayName, raw);
+	if (field.type === 'discounts') return toDiscounts(raw);
+	return coerceProperty(field.key, raw, field.type, timeZone);
 }
 
 const properties: INodeProperties[] = [
@@ -177,7 +188,7 @@ export const description = updateDisplayOptions({ show: { resource: ['event'], o
 
 function addProperty(target: IDataObject, key: string, value: unknown) {
 	if (value === undefined) return;
-	if (key in target) throw new InvalidFieldError(`Property "${key}"`, `Property "${key}" is set twice`, 'Set each event property in one place only.');
+	if (Object.hasOwn(target, key)) throw new InvalidFieldError(`Property "${key}"`, `Property "${key}" is set twice`, 'Set each event property in one place only.');
 	target[key] = value as IDataObject[string];
 }
 
@@ -209,32 +220,29 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 	const identity = readIdentity.call(this, itemIndex, options);
 	if (identity.missingReason) return { status: 'skipped', reason: identity.missingReason, eventName };
 
-	// Preset scalars first, then consent, then product lists: the order of seed 001's example body.
+	// Preset fields in order, with consent before the product list: the order of seed 001's body.
+	const timeZone = this.getTimezone();
 	const props: IDataObject = {};
-	const fields = preset?.fields ?? [];
-	for (const field of fields.filter((f) => f.type !== 'lineItems')) {
-		const raw = this.getNodeParameter(field.key, itemIndex, '');
-		const value = coerceProperty(field.key, raw, field.type as PropertyType);
+	const consent = text(this.getNodeParameter('marketingConsent', itemIndex, ''));
+	if (consent !== '' && consent !== 'none' && !CONSENT_VALUES.includes(consent)) {
+		throw new InvalidFieldError('Marketing Consent', `Marketing Consent "${consent}" must be one of ${CONSENT_VALUES.join(', ')}`);
+	}
+	const addConsent = () => {
+		if (consent !== '' && consent !== 'none' && !Object.hasOwn(props, 'marketing_consent')) addProperty(props, 'marketing_consent', consent);
+	};
+	for (const field of preset?.fields ?? []) {
+		if (field.type === 'lineItems') addConsent();
+		const value = presetFieldValue(field, this.getNodeParameter(field.key, itemIndex, ''), timeZone);
 		if (value === undefined && field.required) {
 			throw new InvalidFieldError(field.displayName, `${field.displayName} is empty`, `"${eventName}" needs ${field.displayName}; map it from the input item.`);
 		}
-		addProperty(props, field.key, value);
+		addProperty(props, field.property ?? field.key, value);
 	}
-	const consent = text(this.getNodeParameter('marketingConsent', itemIndex, ''));
-	if (consent !== '' && consent !== 'none') {
-		if (!CONSENT_VALUES.includes(consent)) {
-			throw new InvalidFieldError('Marketing Consent', `Marketing Consent "${consent}" must be one of ${CONSENT_VALUES.join(', ')}`);
-		}
-		addProperty(props, 'marketing_consent', consent);
-	}
-	for (const field of fields.filter((f) => f.type === 'lineItems')) {
-		addProperty(props, field.key, coerceLineItems(field.key, this.getNodeParameter(field.key, itemIndex, '')));
-	}
+	addConsent();
 	const rows = (this.getNodeParameter('additionalProperties.property', itemIndex, []) as IDataObject[]) ?? [];
-	for (const [key, value] of Object.entries(typedPropertiesToObject(rows, this.getTimezone()))) addProperty(props, key, value);
+	for (const [key, value] of Object.entries(typedPropertiesToObject(rows, timeZone))) addProperty(props, key, value);
 	for (const [key, value] of Object.entries(readJsonObject(options.propertiesJson, 'Properties (JSON)'))) addProperty(props, key, value);
 
-	const timeZone = this.getTimezone();
 	const event: IDataObject = { eventName, origin: text(options.origin) || 'api' };
 	const eventVersion = text(options.eventVersion) || preset?.eventVersion;
 	if (eventVersion !== undefined) event.eventVersion = eventVersion;
@@ -253,9 +261,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 	const contact: IDataObject = {};
 	if (identity.email) contact.email = identity.email;
 	if (identity.phone) contact.phone = identity.phone;
-	for (const key of ['firstName', 'lastName'] as const) {
-		const value = text(options[key]);
-		if (value.length > 50) throw new InvalidFieldError(`Contact ${key}`, `Contact ${key} is longer than 50 characters`);
+	for (const [key, label] of [['firstName', 'Contact First Name'], ['lastName', 'Contact Last Name']] as const) {
+		const value = personName(label, text(options[key]));
 		if (value) contact[key] = value;
 	}
 	event.contact = contact;
