@@ -1,12 +1,26 @@
 import type {
-	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
 	Icon,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
 
 export const OMNISEND_DEFAULT_BASE_URL = 'https://api.omnisend.com/v5';
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/** Where the API key may be sent: https anywhere, plain http only to this machine (a local fake). */
+export function keyMayTravelTo(address: string): boolean {
+	let url: URL;
+	try {
+		url = new URL(address);
+	} catch {
+		return false;
+	}
+	return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname));
+}
 
 /**
  * Omnisend v5 API key. The header and the base URL live here and only here: the node's
@@ -44,13 +58,21 @@ export class OmnisendApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				'X-API-KEY': '={{$credentials.apiKey}}',
-			},
-		},
+	// The X-API-KEY header, refused on any request that would carry it unencrypted over a network
+	// (the node's calls and this credential's Test button alike).
+	authenticate = async (
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> => {
+		const target = requestOptions.baseURL
+			? `${requestOptions.baseURL.replace(/\/+$/, '')}/${requestOptions.url.replace(/^\/+/, '')}`
+			: requestOptions.url;
+		if (!keyMayTravelTo(target)) {
+			throw new Error(
+				'The Omnisend API key is only sent over https (or http to localhost); fix the Base URL in the credential',
+			);
+		}
+		return { ...requestOptions, headers: { ...requestOptions.headers, 'X-API-KEY': String(credentials.apiKey ?? '') } };
 	};
 
 	// Reading one contact proves the key is accepted (401 otherwise) and can read contacts.

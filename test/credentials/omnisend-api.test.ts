@@ -41,4 +41,12 @@ describe('Omnisend API credential test', () => {
 		expect(result.status).toBe('OK');
 		expect(scope.isDone()).toBe(true);
 	});
+
+	test('the key is never sent in clear over a network: an http Base URL other than localhost fails the test, no request made', async () => {
+		const scope = nock('http://api.example.com').get(/.*/).reply(200, { contacts: [] });
+		const result = await testCredential('omnisendApi', { apiKey: KEY, baseUrl: 'http://api.example.com/v5' });
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/only sent over https \(or http to localhost\)/);
+		expect(scope.isDone()).toBe(false);
+	});
 });

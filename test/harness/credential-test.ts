@@ -10,7 +10,7 @@ import type {
 
 import { getCredentialType } from './credential-types';
 import { resolveCredentialValue } from './credentials-helper';
-import { runWorkflow } from './run-workflow';
+import { runWorkflow, triggeredWorkflow } from './run-workflow';
 
 export interface CredentialTestResult {
 	status: 'OK' | 'Error';
@@ -83,21 +83,12 @@ export async function testCredential(typeName: string, data: ICredentialDataDecr
 	}
 
 	const result = await runWorkflow(
-		{
-			nodes: [
-				{ id: 'p1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-				{
-					id: 'p2',
-					name: 'Probe',
-					type: 'test.credentialProbe',
-					typeVersion: 1,
-					position: [200, 0],
-					parameters: {},
-					credentials: { [typeName]: { id: 'c1', name: 'under test' } },
-				},
-			],
-			connections: { Start: { main: [[{ node: 'Probe', type: 'main', index: 0 }]] } },
-		},
+		triggeredWorkflow({
+			name: 'Probe',
+			type: 'test.credentialProbe',
+			parameters: {},
+			credentials: { [typeName]: { id: 'c1', name: 'under test' } },
+		}),
 		{ credentials: { [typeName]: data }, nodeTypes: { 'test.credentialProbe': new CredentialProbe() } },
 	);
 	const error = result.nodeError('Probe');

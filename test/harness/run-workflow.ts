@@ -42,6 +42,17 @@ export interface WorkflowResult {
 	nodeError(nodeName: string): Error | undefined;
 }
 
+/** A workflow as n8n exports it: a Manual Trigger named Start wired to one node. */
+export function triggeredWorkflow(node: Omit<INode, 'id' | 'position' | 'typeVersion'> & Partial<INode>): WorkflowJson {
+	return {
+		nodes: [
+			{ id: 'a0e1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{ id: 'b0e2', typeVersion: 1, position: [220, 0], ...node } as INode,
+		],
+		connections: { Start: { main: [[{ node: node.name, type: 'main', index: 0 }]] } },
+	};
+}
+
 export function loadWorkflow(file: string): WorkflowJson {
 	return JSON.parse(readFileSync(path.resolve(file), 'utf8')) as WorkflowJson;
 }

@@ -1,7 +1,10 @@
+import nock from 'nock';
 import type { INodeParameters } from 'n8n-workflow';
 
+import { rateLimitWaitMs } from '../../nodes/Omnisend/transport';
+import { runWorkflow } from '../harness/run-workflow';
 import type { Received } from './fixtures';
-import { omnisendFake, runOmnisend } from './fixtures';
+import { API_KEY, omnisendFake, omnisendWorkflow, runOmnisend, wait } from './fixtures';
 
 const sendEvent: INodeParameters = {
 	resource: 'event',
@@ -12,7 +15,6 @@ const sendEvent: INodeParameters = {
 };
 const withOptions = (requestOptions: INodeParameters): INodeParameters => ({ ...sendEvent, requestOptions });
 
-const sleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
 const emailOf = (request: Received) => (request.body as { contact: { email: string } }).contact.email;
 const sentBody = '{"eventName":"x","origin":"api","contact":{"email":"a@b.co"},"properties":{}}';
 
@@ -23,20 +25,38 @@ interface ErrorDetails {
 }
 const details = (error: Error | undefined) => error as unknown as ErrorDetails;
 
+/** What the 429/5xx/no-answer descriptions recommend instead of Retry On Fail. */
+const LATER =
+	'To keep the other items and handle this one later, set the node\'s Settings › On Error to "Continue (using error output)". Avoid Retry On Fail for events: it resends every item of the run, and Omnisend does not deduplicate live events.';
+
+/**
+ * A fake that also notes when each request arrived, to prove a wait by its LOWER bound only (the gap
+ * between two requests as Omnisend saw them): delays on a slow machine can only make gaps longer.
+ */
+function timedFake(reply: Parameters<typeof omnisendFake>[0]) {
+	const arrivals: number[] = [];
+	const fake = omnisendFake((request, index) => {
+		arrivals.push(Date.now());
+		return reply(request, index);
+	});
+	return { ...fake, arrivals, gap: (from: number, to: number) => arrivals[to] - arrivals[from] };
+}
+
 /** A realistic dropped connection: what Node reports when the peer resets the socket. */
 function connectionReset(): Error {
 	return Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
 }
 
 describe('429 rate limit', () => {
-	test('429 with Retry-After: 1, then 202 → sent after 2 requests (attempts: 2)', async () => {
-		const { received } = omnisendFake((_request, index) =>
+	test('429 with Retry-After: 1, then 202 → sent after 2 requests (attempts: 2), the second at least ~1 s after the first', async () => {
+		const { received, gap } = timedFake((_request, index) =>
 			index === 0 ? [429, { title: 'Too Many Requests' }, { 'Retry-After': '1' }] : [202],
 		);
 		const { items, error } = await runOmnisend(sendEvent, [{ email: 'a@b.co' }]);
 
 		expect(error).toBeUndefined();
 		expect(received).toHaveLength(2);
+		expect(gap(0, 1)).toBeGreaterThanOrEqual(900);
 		expect(received.map((request) => request.rawBody)).toEqual([sentBody, sentBody]);
 		expect(items).toHaveLength(1);
 		expect(items[0].json).toMatchObject({ status: 'sent', httpStatus: 202, attempts: 2 });
@@ -44,18 +64,20 @@ describe('429 rate limit', () => {
 	});
 
 	test('429 with only X-Rate-Limit-Reset: 1 → retried after the wait and sent', async () => {
-		const { received } = omnisendFake((_request, index) =>
+		const { received, gap } = timedFake((_request, index) =>
 			index === 0 ? [429, undefined, { 'X-Rate-Limit-Limit': '400', 'X-Rate-Limit-Remaining': '0', 'X-Rate-Limit-Reset': '1' }] : [202],
 		);
 		const { items, error } = await runOmnisend(sendEvent, [{ email: 'a@b.co' }]);
 
 		expect(error).toBeUndefined();
 		expect(received).toHaveLength(2);
+		expect(received.map((request) => request.rawBody)).toEqual([sentBody, sentBody]);
+		expect(gap(0, 1)).toBeGreaterThanOrEqual(900);
 		expect(items[0].json).toMatchObject({ status: 'sent', attempts: 2 });
 	});
 
 	test('429 with only a JSON body { "retryAfter": 1 } → retried after the wait and sent', async () => {
-		const { received } = omnisendFake((_request, index) =>
+		const { received, gap } = timedFake((_request, index) =>
 			index === 0
 				? [
 						429,
@@ -72,6 +94,7 @@ describe('429 rate limit', () => {
 
 		expect(error).toBeUndefined();
 		expect(received).toHaveLength(2);
+		expect(gap(0, 1)).toBeGreaterThanOrEqual(900);
 		expect(items[0].json).toMatchObject({ status: 'sent', attempts: 2 });
 	});
 
@@ -82,8 +105,10 @@ describe('429 rate limit', () => {
 		expect(received).toHaveLength(1);
 		expect(items).toEqual([]);
 		expect(details(error).message).toBe('Omnisend answered 429: Too Many Requests');
-		expect(details(error).description).toContain('rate-limiting');
-		expect(details(error).description).toContain('The item was not sent');
+		expect(details(error).description).toBe(
+			`Omnisend kept rate-limiting and asked to wait 3600 s, longer than this node waits (120 s) (400 requests/minute per store, shared by all keys). The item was not sent; lower Concurrency. ${LATER}`,
+		);
+		expect(details(error).description).toContain('Continue (using error output)');
 	});
 
 	test('more 429s than Rate Limit Retries → rate-limited error after retries+1 requests', async () => {
@@ -95,8 +120,10 @@ describe('429 rate limit', () => {
 		expect(details(error).message).toBe('Omnisend answered 429: Too Many Requests');
 		expect(details(error).httpCode).toBe('429');
 		expect(details(error).description).toBe(
-			'Omnisend kept rate-limiting after 3 attempts (400 requests/minute per store). The item was not sent; lower Concurrency, or retry it later (Retry On Fail / an error workflow).',
+			`Omnisend kept rate-limiting after 3 attempts (400 requests/minute per store, shared by all keys). The item was not sent; lower Concurrency. ${LATER}`,
 		);
+		expect(details(error).description).toContain('Settings › On Error to "Continue (using error output)"');
+		expect(details(error).description).toContain('Avoid Retry On Fail for events');
 	});
 
 	test('with continueOnFail the rate-limited item becomes an error item (not lost)', async () => {
@@ -111,8 +138,7 @@ describe('429 rate limit', () => {
 			{
 				json: {
 					error: 'Omnisend answered 429: Too Many Requests',
-					description:
-						'Omnisend kept rate-limiting after 2 attempts (400 requests/minute per store). The item was not sent; lower Concurrency, or retry it later (Retry On Fail / an error workflow).',
+					description: `Omnisend kept rate-limiting after 2 attempts (400 requests/minute per store, shared by all keys). The item was not sent; lower Concurrency. ${LATER}`,
 					httpCode: '429',
 				},
 				pairedItem: { item: 0 },
@@ -141,8 +167,9 @@ describe('5xx server errors', () => {
 		expect(details(error).message).toBe('Omnisend answered 500: oops');
 		expect(details(error).httpCode).toBe('500');
 		expect(details(error).description).toBe(
-			"Omnisend failed with 500 after 2 attempts. This is on Omnisend's side; the item was not confirmed as sent. Retry later.",
+			`Omnisend failed with 500 after 2 attempts. This is on Omnisend's side; the item was not confirmed as sent. ${LATER}`,
 		);
+		expect(details(error).description).toContain('Continue (using error output)');
 	});
 });
 
@@ -198,7 +225,7 @@ describe('timeouts and dropped connections', () => {
 	test('no answer within the timeout (1 s) and no retries → an error saying so', async () => {
 		let lateAnswer: Promise<void> = Promise.resolve();
 		const { received } = omnisendFake(async () => {
-			lateAnswer = sleep(1500);
+			lateAnswer = wait(1500);
 			await lateAnswer;
 			return [202];
 		});
@@ -214,7 +241,7 @@ describe('timeouts and dropped connections', () => {
 		let lateAnswer: Promise<void> = Promise.resolve();
 		const { received } = omnisendFake(async (_request, index) => {
 			if (index === 0) {
-				lateAnswer = sleep(1500);
+				lateAnswer = wait(1500);
 				await lateAnswer;
 			}
 			return [202];
@@ -249,7 +276,7 @@ describe('concurrency', () => {
 			maxInFlight = Math.max(maxInFlight, inFlight);
 			// Later items answer sooner, so finishing order differs from input order.
 			const index = Number(emailOf(request).replace(/\D/g, ''));
-			await sleep(30 + (11 - index) * 5);
+			await wait(30 + (11 - index) * 5);
 			inFlight--;
 			return [202];
 		});
@@ -283,7 +310,7 @@ describe('concurrency', () => {
 				limitedAt = Date.now();
 				return [429, { title: 'Too Many Requests' }, { 'Retry-After': String(holdMs / 1000) }];
 			}
-			if (index < 2) await sleep(100);
+			if (index < 2) await wait(100);
 			return [202];
 		});
 		const input = [
@@ -347,4 +374,215 @@ describe('continueOnFail', () => {
 		expect(items[4].json).toMatchObject({ error: 'Omnisend answered 403: forbidden', httpCode: '403' });
 		expect(items[5].json).toMatchObject({ status: 'sent', event: { contact: { email: 'good2@example.com' } } });
 	});
+});
+
+describe('how long a 429 waits: Retry-After, then X-Rate-Limit-Reset, then the body\'s retryAfter, then 60 s', () => {
+	test.each([
+		['empty', ''],
+		['not a number or a date', 'soon'],
+	])('a Retry-After that is %s falls back to X-Rate-Limit-Reset (1 s)', async (_what, retryAfter) => {
+		const { received, gap } = timedFake((_request, index) =>
+			index === 0 ? [429, { title: 'Too Many Requests', retryAfter: 0 }, { 'Retry-After': retryAfter, 'X-Rate-Limit-Reset': '1' }] : [202],
+		);
+		const { items, error } = await runOmnisend(sendEvent, [{ email: 'a@b.co' }]);
+
+		expect(error).toBeUndefined();
+		expect(received.map((request) => request.rawBody)).toEqual([sentBody, sentBody]);
+		expect(gap(0, 1)).toBeGreaterThanOrEqual(900);
+		expect(items[0].json).toMatchObject({ status: 'sent', httpStatus: 202, attempts: 2 });
+	});
+
+	test('a negative Retry-After ("-1") is neither seconds nor an HTTP date: it falls back to X-Rate-Limit-Reset (1 s)', async () => {
+		const { received, gap } = timedFake((_request, index) =>
+			index === 0 ? [429, { title: 'Too Many Requests' }, { 'Retry-After': '-1', 'X-Rate-Limit-Reset': '1' }] : [202],
+		);
+		const { error } = await runOmnisend(sendEvent, [{ email: 'a@b.co' }]);
+
+		expect(error).toBeUndefined();
+		expect(received).toHaveLength(2);
+		expect(gap(0, 1)).toBeGreaterThanOrEqual(900);
+	});
+
+	test('an unusable Retry-After and an unusable X-Rate-Limit-Reset fall back to the body\'s retryAfter (1 s)', async () => {
+		const { received, gap } = timedFake((_request, index) =>
+			index === 0 ? [429, { title: 'Rate limit exceeded', status: 429, retryAfter: '1' }, { 'Retry-After': 'soon', 'X-Rate-Limit-Reset': 'later' }] : [202],
+		);
+		const { error } = await runOmnisend(sendEvent, [{ email: 'a@b.co' }]);
+
+		expect(error).toBeUndefined();
+		expect(received).toHaveLength(2);
+		expect(gap(0, 1)).toBeGreaterThanOrEqual(900);
+	});
+
+	test('Retry-After as an HTTP date (about 2 s ahead) is waited for', async () => {
+		const { received, gap } = timedFake((_request, index) =>
+			// HTTP dates have whole seconds: now + 2 s, truncated, is still at least 1 s ahead.
+			index === 0 ? [429, { title: 'Too Many Requests' }, { 'Retry-After': new Date(Date.now() + 2000).toUTCString() }] : [202],
+		);
+		const { items, error } = await runOmnisend(sendEvent, [{ email: 'a@b.co' }]);
+
+		expect(error).toBeUndefined();
+		expect(received.map((request) => request.rawBody)).toEqual([sentBody, sentBody]);
+		expect(gap(0, 1)).toBeGreaterThanOrEqual(900);
+		expect(items[0].json).toMatchObject({ status: 'sent', attempts: 2 });
+	});
+
+	test('rateLimitWaitMs reads the hints in that order, and waits 60 s without any', () => {
+		const wait = (headers: Record<string, string>, body?: unknown) => rateLimitWaitMs({ statusCode: 429, headers, body });
+		expect(wait({})).toBe(60_000);
+		expect(wait({ 'retry-after': '' })).toBe(60_000);
+		expect(wait({ 'retry-after': 'soon' }, { title: 'x' })).toBe(60_000);
+		expect(wait({ 'retry-after': '7' })).toBe(7000);
+		expect(wait({ 'retry-after': ' 2.5 ' })).toBe(2500);
+		expect(wait({ 'retry-after': '0', 'x-rate-limit-reset': '30' })).toBe(0);
+		expect(wait({ 'retry-after': '', 'x-rate-limit-reset': '12' }, { retryAfter: 3 })).toBe(12_000);
+		expect(wait({ 'retry-after': 'soon', 'x-rate-limit-reset': 'n/a' }, { retryAfter: 3 })).toBe(3000);
+		expect(wait({}, { retryAfter: '4' })).toBe(4000);
+		expect(wait({}, { retryAfter: -4 })).toBe(60_000);
+		expect(wait({ 'retry-after': 'Thu, 01 Jan 2015 00:00:00 GMT' })).toBe(0);
+		// An HTTP date 30 s ahead (whole seconds): never more than 30 s, and far more than the fallbacks' 0.
+		const ahead = wait({ 'retry-after': new Date(Date.now() + 30_000).toUTCString(), 'x-rate-limit-reset': '0' }, { retryAfter: 0 });
+		expect(ahead).toBeGreaterThan(20_000);
+		expect(ahead).toBeLessThanOrEqual(30_000);
+	});
+});
+
+describe('X-Rate-Limit-Remaining: 0 on a successful answer', () => {
+	test('with X-Rate-Limit-Reset: 1 the next request waits about 1 s', async () => {
+		const { received, gap } = timedFake((_request, index) =>
+			index === 0 ? [202, undefined, { 'X-Rate-Limit-Limit': '400', 'X-Rate-Limit-Remaining': '0', 'X-Rate-Limit-Reset': '1' }] : [202],
+		);
+		const { items, error } = await runOmnisend(withOptions({ concurrency: 1 }), [{ email: 'a@b.co' }, { email: 'c@d.co' }]);
+
+		expect(error).toBeUndefined();
+		expect(received.map(emailOf)).toEqual(['a@b.co', 'c@d.co']);
+		expect(gap(0, 1)).toBeGreaterThanOrEqual(900);
+		expect(items.map((item) => item.json)).toEqual([
+			expect.objectContaining({ status: 'sent', httpStatus: 202, attempts: 1 }),
+			expect.objectContaining({ status: 'sent', httpStatus: 202, attempts: 1 }),
+		]);
+	});
+});
+
+describe('requests that get no HTTP answer', () => {
+	test('a failure with no answer and no network code says so with its message, and is not retried', async () => {
+		const { received } = omnisendFake(() => {
+			throw new Error('boom');
+		});
+		const { items, error } = await runOmnisend(withOptions({ serverErrorRetries: 3 }), [{ email: 'a@b.co' }]);
+
+		expect(received).toHaveLength(1);
+		expect(items).toEqual([]);
+		expect(details(error).message).toBe('Omnisend could not be reached: the request failed without an answer (boom)');
+		expect(details(error).description).toBe(
+			`The request may or may not have reached Omnisend. Check the Base URL in the credential if this persists. ${LATER}`,
+		);
+	});
+
+	test('a dropped connection on every attempt → connection failed (ECONNRESET) after the retries', async () => {
+		const { received } = omnisendFake(() => {
+			throw connectionReset();
+		});
+		const { error } = await runOmnisend(withOptions({ serverErrorRetries: 1 }), [{ email: 'a@b.co' }]);
+
+		expect(received.map((request) => request.rawBody)).toEqual([sentBody, sentBody]);
+		expect(details(error).message).toBe('Omnisend could not be reached: connection failed (ECONNRESET) after 2 attempts');
+		expect(details(error).description).toContain('Continue (using error output)');
+	});
+});
+
+describe('error bodies that echo the API key', () => {
+	test('a 400 whose body contains the key: the key is masked (***) in the message; one request', async () => {
+		const { received } = omnisendFake(() => [400, { error: 'bad', detail: `X-API-KEY ${API_KEY} is not valid for this store` }]);
+		const { items, error } = await runOmnisend(sendEvent, [{ email: 'a@b.co' }], { continueOnFail: true });
+
+		expect(error).toBeUndefined();
+		expect(received).toHaveLength(1);
+		expect(items).toEqual([
+			{
+				json: {
+					error: 'Omnisend answered 400: bad; X-API-KEY *** is not valid for this store',
+					description: 'Omnisend refused the request as invalid. Fix the fields it names; sending it again unchanged will fail the same way.',
+					httpCode: '400',
+				},
+				pairedItem: { item: 0 },
+			},
+		]);
+	});
+});
+
+describe('the credential\'s Base URL', () => {
+	const run = async (baseUrl: string, settings: { continueOnFail?: boolean } = {}) => {
+		const result = await runWorkflow(omnisendWorkflow(withOptions({ concurrency: 1 }), settings), {
+			credentials: { omnisendApi: { apiKey: API_KEY, baseUrl } },
+			input: [{ email: 'a@b.co' }, { email: 'c@d.co' }],
+		});
+		return { items: result.output('Omnisend'), error: result.nodeError('Omnisend') };
+	};
+
+	test.each([['http://api.example.com/v5'], ['http://localhost.evil.example/v5'], ['http://127.0.0.1.evil.example/v5'], ['ftp://api.omnisend.com/v5'], ['api.omnisend.com/v5']])(
+		'%s (http off this machine, another scheme, or no URL) fails the item and sends nothing',
+		async (baseUrl) => {
+			const elsewhere: string[] = [];
+			// Net connect is off too (test/harness/setup.ts); these record any attempt on the http hosts.
+			for (const origin of ['http://api.example.com', 'http://localhost.evil.example', 'http://127.0.0.1.evil.example']) {
+				nock(origin)
+					.persist()
+					.post(/.*/)
+					.reply(function (uri) {
+						elsewhere.push(uri);
+						return [202];
+					});
+			}
+			const { received } = omnisendFake(() => [202]);
+			const { items, error } = await run(baseUrl);
+
+			expect(received).toHaveLength(0);
+			expect(elsewhere).toEqual([]);
+			expect(items).toEqual([]);
+			expect(details(error).message).toBe(`The Omnisend credential's Base URL "${baseUrl}" is not usable`);
+			expect(details(error).message).toContain('Base URL');
+			expect(details(error).description).toBe(
+				'Use https://api.omnisend.com/v5, or http:// only for a fake on this machine (localhost): the API key must not travel unencrypted.',
+			);
+		},
+	);
+
+	test('with continueOnFail every item comes out as an error item naming the Base URL; nothing is sent', async () => {
+		const { received } = omnisendFake(() => [202]);
+		const { items, error } = await run('http://api.example.com/v5', { continueOnFail: true });
+
+		expect(error).toBeUndefined();
+		expect(received).toHaveLength(0);
+		const json = {
+			error: 'The Omnisend credential\'s Base URL "http://api.example.com/v5" is not usable',
+			description: 'Use https://api.omnisend.com/v5, or http:// only for a fake on this machine (localhost): the API key must not travel unencrypted.',
+		};
+		expect(items).toEqual([
+			{ json, pairedItem: { item: 0 } },
+			{ json, pairedItem: { item: 1 } },
+		]);
+	});
+
+	test.each([['http://127.0.0.1:4010/v5', 'http://127.0.0.1:4010'], ['http://localhost:4010/v5/', 'http://localhost:4010'], ['http://127.1.2.3:4010/v5', 'http://127.1.2.3:4010']])(
+		'http on this machine (%s) is used',
+		async (baseUrl, origin) => {
+			const seen: Array<{ path: string; key: unknown; body: string }> = [];
+			nock(origin)
+				.persist()
+				.post(/.*/)
+				.reply(function (uri, body) {
+					seen.push({ path: uri, key: this.req.headers['x-api-key'], body: JSON.stringify(body) });
+					return [202];
+				});
+			const { items, error } = await run(baseUrl);
+
+			expect(error).toBeUndefined();
+			expect(seen).toEqual([
+				{ path: '/v5/events', key: API_KEY, body: sentBody },
+				{ path: '/v5/events', key: API_KEY, body: sentBody.replace('a@b.co', 'c@d.co') },
+			]);
+			expect(items.map((item) => item.json.status)).toEqual(['sent', 'sent']);
+		},
+	);
 });

@@ -1,6 +1,5 @@
 import { InvalidFieldError, normalizeEmail, normalizePhone, parseCountry } from '../../nodes/Omnisend/helpers/identity';
-import { coerceLineItems, coerceProperty, typedPropertiesToObject } from '../../nodes/Omnisend/helpers/properties';
-import { Decimal, toJson, toPlainJson } from '../../nodes/shared/json';
+import { coerceProperty, rfc3339, toDiscounts, toLineItems, typedPropertiesToObject } from '../../nodes/Omnisend/helpers/properties';
 import { CRM_RELAY_NAMESPACE, uuidV5 } from '../../nodes/shared/uuid';
 
 /** Runs `fn`, expecting an InvalidFieldError; returns it for field/message checks. */
@@ -118,14 +117,14 @@ describe('normalizePhone', () => {
 
 describe('coerceProperty', () => {
 	test.each([[undefined], [null], ['']])('%j is absent for every type', (value) => {
-		for (const type of ['string', 'integer', 'decimal', 'boolean', 'dateTime', 'json'] as const) {
+		for (const type of ['string', 'integer', 'number', 'boolean', 'dateTime', 'json'] as const) {
 			expect(coerceProperty('k', value, type)).toBeUndefined();
 		}
 	});
 
 	test('blank text is absent for number types, never a made-up 0', () => {
 		expect(coerceProperty('qty', '   ', 'integer')).toBeUndefined();
-		expect(coerceProperty('value', ' ', 'decimal')).toBeUndefined();
+		expect(coerceProperty('value', ' ', 'number')).toBeUndefined();
 	});
 
 	test('string', () => {
@@ -148,15 +147,20 @@ describe('coerceProperty', () => {
 		expect(invalid(() => coerceProperty('qty', true, 'integer')).message).toBe('Property "qty" must be a whole number, got true');
 	});
 
-	test('decimal: a Decimal that serialises with a fraction', () => {
-		const whole = coerceProperty('value', 90, 'decimal');
-		expect(whole).toBeInstanceOf(Decimal);
-		expect((whole as Decimal).value).toBe(90);
-		expect(toJson(whole)).toBe('90.0');
-		expect(toJson(coerceProperty('value', '89.90', 'decimal'))).toBe('89.9');
-		expect(toJson(coerceProperty('value', ' 12 ', 'decimal'))).toBe('12.0');
-		expect(invalid(() => coerceProperty('value', 'NaN', 'decimal')).message).toBe('Property "value" must be a number, got "NaN"');
-		expect(invalid(() => coerceProperty('value', Infinity, 'decimal')).message).toBe('Property "value" must be a number, got null');
+	test('number: any finite number, returned as a plain JS number (a whole value stays whole: 90, never 90.0)', () => {
+		expect(coerceProperty('value', 90, 'number')).toBe(90);
+		expect(JSON.stringify({ value: coerceProperty('value', 90, 'number') })).toBe('{"value":90}');
+		expect(coerceProperty('value', '89.90', 'number')).toBe(89.9);
+		expect(coerceProperty('value', ' 12 ', 'number')).toBe(12);
+		expect(coerceProperty('value', '40.0', 'number')).toBe(40);
+		expect(coerceProperty('value', -0.25, 'number')).toBe(-0.25);
+		expect(coerceProperty('value', '.5', 'number')).toBe(0.5);
+		expect(invalid(() => coerceProperty('value', 'NaN', 'number')).message).toBe('Property "value" must be a number, got "NaN"');
+		expect(invalid(() => coerceProperty('value', Infinity, 'number')).message).toBe('Property "value" must be a number, got null');
+		expect(invalid(() => coerceProperty('value', '12 EUR', 'number')).message).toBe('Property "value" must be a number, got "12 EUR"');
+		const refused = invalid(() => coerceProperty('value', false, 'number'));
+		expect(refused.field).toBe('Property "value"');
+		expect(refused.message).toBe('Property "value" must be a number, got false');
 	});
 
 	test('boolean', () => {
@@ -176,10 +180,63 @@ describe('coerceProperty', () => {
 		expect(coerceProperty('d', '2026-01-02T03:04:05Z', 'dateTime', 'Europe/Berlin')).toBe('2026-01-02T03:04:05Z');
 	});
 
+	test('dateTime from a number: Unix seconds below 1e11, milliseconds from 1e11 on; the time zone plays no part', () => {
+		expect(coerceProperty('d', 1767323045, 'dateTime')).toBe('2026-01-02T03:04:05Z');
+		expect(coerceProperty('d', 1767323045000, 'dateTime')).toBe('2026-01-02T03:04:05Z');
+		expect(coerceProperty('d', 1767323045, 'dateTime', 'Europe/Berlin')).toBe('2026-01-02T03:04:05Z');
+		expect(coerceProperty('d', 1767323045.5, 'dateTime')).toBe('2026-01-02T03:04:05.500Z');
+		expect(coerceProperty('d', 0, 'dateTime')).toBe('1970-01-01T00:00:00Z');
+		expect(coerceProperty('d', -86400, 'dateTime')).toBe('1969-12-31T00:00:00Z');
+		// The boundary: 99 999 999 999 is seconds (year 5138), 1e11 is milliseconds (1973).
+		expect(coerceProperty('d', 99_999_999_999, 'dateTime')).toBe('5138-11-16T09:46:39Z');
+		expect(coerceProperty('d', 1e11, 'dateTime')).toBe('1973-03-03T09:46:40Z');
+		expect(coerceProperty('d', -99_999_999_999, 'dateTime')).toBe('-001199-02-15T14:13:21Z');
+		expect(coerceProperty('d', -1e11, 'dateTime')).toBe('1966-10-31T14:13:20Z');
+		expect(invalid(() => coerceProperty('d', NaN, 'dateTime')).message).toBe('Property "d" must be a date and time, got null');
+	});
+
+	test.each([
+		['2026-01-02 03:04:05', '2026-01-02T02:04:05Z'],
+		['2026-01-02T03:04:05', '2026-01-02T02:04:05Z'],
+		['2026-01-02T03:04', '2026-01-02T02:04:00Z'],
+		['2026-01-02 03:04', '2026-01-02T02:04:00Z'],
+		['2026-01-02', '2026-01-01T23:00:00Z'],
+		['2026-01-02T03:04:05.250', '2026-01-02T02:04:05.250Z'],
+		[' 2026-07-01 09:30:00 ', '2026-07-01T07:30:00Z'],
+	])('zone-less ISO text %j is wall-clock time in the workflow zone (Europe/Berlin) → %s', (value, expected) => {
+		expect(coerceProperty('d', value, 'dateTime', 'Europe/Berlin')).toBe(expected);
+	});
+
+	test.each([
+		['2026-07-01T09:30:00Z', '2026-07-01T09:30:00Z'],
+		['2026-07-01T09:30:00+02:00', '2026-07-01T07:30:00Z'],
+		['2026-07-01T09:30:00-0500', '2026-07-01T14:30:00Z'],
+		['Tue, 01 Jul 2026 09:30:00 GMT', '2026-07-01T09:30:00Z'],
+		['Wed, 01 Jul 2026 09:30:00 +0200', '2026-07-01T07:30:00Z'],
+		['2026-07-01 09:30:00 UTC', '2026-07-01T09:30:00Z'],
+	])('text with its own zone %j is read in that zone, whatever the workflow zone → %s', (value, expected) => {
+		expect(coerceProperty('d', value, 'dateTime', 'Asia/Tokyo')).toBe(expected);
+	});
+
+	test.each([['07/01/2026 09:30'], ['07/01/2026'], ['July 1, 2026 09:30'], ['1 Jul 2026 09:30'], ['2026/07/01 09:30'], ['07-01-2026 09:30'], ['01-07-2026']])(
+		'text without a zone that is not ISO (%j) is refused, never read in the server\'s zone',
+		(value) => {
+			const error = invalid(() => coerceProperty('when', value, 'dateTime', 'Europe/Berlin'));
+			expect(error.field).toBe('Property "when"');
+			expect(error.message).toBe(`Property "when" must be a date and time, got "${value}"`);
+		},
+	);
+
+	test('rfc3339 is exported: UTC, milliseconds only when there are some', () => {
+		expect(rfc3339(new Date(Date.UTC(2026, 0, 2, 3, 4, 5)))).toBe('2026-01-02T03:04:05Z');
+		expect(rfc3339(new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 120)))).toBe('2026-01-02T03:04:05.120Z');
+		expect(rfc3339(new Date('2026-07-01T09:30:00+02:00'))).toBe('2026-07-01T07:30:00Z');
+	});
+
 	test('numbers are read as decimal text only (no hex, binary or blanks turned into values)', () => {
 		expect(invalid(() => coerceProperty('n', '0x10', 'integer')).message).toBe('Property "n" must be a whole number, got "0x10"');
-		expect(invalid(() => coerceProperty('n', '0b11', 'decimal')).message).toBe('Property "n" must be a number, got "0b11"');
-		expect(coerceProperty('n', ' -1.5e2 ', 'decimal')).toEqual(expect.objectContaining({ value: -150 }));
+		expect(invalid(() => coerceProperty('n', '0b11', 'number')).message).toBe('Property "n" must be a number, got "0b11"');
+		expect(coerceProperty('n', ' -1.5e2 ', 'number')).toBe(-150);
 		expect(coerceProperty('n', '\t', 'integer')).toBeUndefined();
 	});
 
@@ -213,11 +270,12 @@ describe('typedPropertiesToObject', () => {
 		const result = typedPropertiesToObject([
 			{ key: ' tier ', type: 'string', value: 'gold' },
 			{ key: 'points', type: 'integer', value: '10.0' },
-			{ key: 'amount', type: 'decimal', value: 5 },
+			{ key: 'amount', type: 'number', value: 5 },
+			{ key: 'rate', type: 'number', value: '0.5' },
 			{ key: 'note', value: '' },
 			{ key: 'plain', value: 7 },
 		]);
-		expect(toJson(result)).toBe('{"tier":"gold","points":10,"amount":5.0,"plain":"7"}');
+		expect(JSON.stringify(result)).toBe('{"tier":"gold","points":10,"amount":5,"rate":0.5,"plain":"7"}');
 		expect(typedPropertiesToObject(undefined)).toEqual({});
 	});
 
@@ -234,69 +292,119 @@ describe('typedPropertiesToObject', () => {
 	});
 });
 
-describe('coerceLineItems', () => {
-	test('known price keys become decimals and quantity keys whole numbers; other keys pass through unchanged', () => {
-		const list = coerceLineItems('products', [
-			{ product_id: 'SKU-1', price: 40, quantity: '1', extra: { a: 1 } },
-			{ productID: 'SKU-2', productPrice: '19.5', productQuantity: 2.0, productDiscount: 0, price: null },
-		]);
-		expect(toJson(list)).toBe(
-			'[{"product_id":"SKU-1","price":40.0,"quantity":1,"extra":{"a":1}},{"productID":"SKU-2","productPrice":19.5,"productQuantity":2,"productDiscount":0.0}]',
+describe('toLineItems: tracker product lists as Omnisend lineItems', () => {
+	test('every tracker name is renamed to its Omnisend line-item name, in Omnisend\'s order; other keys follow unchanged', () => {
+		const product = {
+			quantity: '2',
+			extra: { a: 1 },
+			price: 40,
+			product_name: 'Wool Scarf',
+			product_id: 'SKU-1',
+			sku: 'W-1',
+			url: 'https://shop.example.com/p/sku-1',
+			image_url: 'https://shop.example.com/i/sku-1.jpg',
+			variant_id: 'V-1',
+			brand: 'Acme',
+			description: 'Warm',
+			discount: '5.5',
+			color: 'red',
+		};
+		const list = toLineItems('Products', [product]);
+		expect(JSON.stringify(list)).toBe(
+			'[{"productID":"SKU-1","productSKU":"W-1","productTitle":"Wool Scarf","productDescription":"Warm","productPrice":40,"productDiscount":5.5,"productQuantity":2,"productURL":"https://shop.example.com/p/sku-1","productImageURL":"https://shop.example.com/i/sku-1.jpg","productVariantID":"V-1","productVendor":"Acme","extra":{"a":1},"color":"red"}]',
 		);
-	});
-
-	test('a JSON text list is read', () => {
-		expect(toJson(coerceLineItems('products', '[{"price":"39.95","quantity":"1"}]'))).toBe('[{"price":39.95,"quantity":1}]');
-	});
-
-	test('absent is undefined', () => {
-		expect(coerceLineItems('products', '')).toBeUndefined();
-		expect(coerceLineItems('products', undefined)).toBeUndefined();
+		// The item's own object is left as it was.
+		expect(product.product_id).toBe('SKU-1');
+		expect(Object.keys(product)).toHaveLength(13);
 	});
 
 	test.each([
-		[{ a: 1 }, 'Property "products" must be a list of products, got {"a":1}'],
-		['{"a":1}', 'Property "products" must be a list of products, got "{"a":1}"'],
-		[[{ a: 1 }, 'SKU-2'], 'Property "products[1]" must be an object, got "SKU-2"'],
-		[[[1]], 'Property "products[0]" must be an object, got [1]'],
-		[[{ quantity: 1.5 }], 'Property "products[0].quantity" must be a whole number, got 1.5'],
-		[[{ price: 'free' }], 'Property "products[0].price" must be a number, got "free"'],
+		['product_id', 'productID', 'P-1', '"P-1"'],
+		['productId', 'productID', 'P-1', '"P-1"'],
+		['id', 'productID', 77, '"77"'],
+		['sku', 'productSKU', 'S-1', '"S-1"'],
+		['product_name', 'productTitle', 'Hat', '"Hat"'],
+		['name', 'productTitle', 'Hat', '"Hat"'],
+		['title', 'productTitle', 'Hat', '"Hat"'],
+		['description', 'productDescription', 'Soft', '"Soft"'],
+		['price', 'productPrice', '19.50', '19.5'],
+		['discount', 'productDiscount', 0, '0'],
+		['quantity', 'productQuantity', '3.0', '3'],
+		['url', 'productURL', 'https://s.example/p', '"https://s.example/p"'],
+		['product_url', 'productURL', 'https://s.example/p', '"https://s.example/p"'],
+		['image_url', 'productImageURL', 'https://s.example/i.png', '"https://s.example/i.png"'],
+		['imageURL', 'productImageURL', 'https://s.example/i.png', '"https://s.example/i.png"'],
+		['image', 'productImageURL', 'https://s.example/i.png', '"https://s.example/i.png"'],
+		['variant_id', 'productVariantID', 'V-2', '"V-2"'],
+		['variant', 'productVariantID', 'V-2', '"V-2"'],
+		['brand', 'productVendor', 'Acme', '"Acme"'],
+		['vendor', 'productVendor', 'Acme', '"Acme"'],
+	])('%s becomes %s (%j → %s)', (alias, omnisend, value, json) => {
+		expect(JSON.stringify(toLineItems('Products', [{ [alias]: value }]))).toBe(`[{"${omnisend}":${json}}]`);
+	});
+
+	test('Omnisend\'s own name is taken as it is, with its value coerced', () => {
+		expect(JSON.stringify(toLineItems('Products', [{ productQuantity: '2', productPrice: '10.0', productID: 5 }]))).toBe(
+			'[{"productID":"5","productPrice":10,"productQuantity":2}]',
+		);
+	});
+
+	test('Omnisend\'s own name wins over the aliases, then the aliases in order; the losers pass through after the renamed keys', () => {
+		expect(JSON.stringify(toLineItems('Products', [{ product_id: 'X', productID: 'OWN' }]))).toBe('[{"productID":"OWN","product_id":"X"}]');
+		expect(JSON.stringify(toLineItems('Products', [{ id: 'ID', productId: 'PI', product_id: 'P_I' }]))).toBe(
+			'[{"productID":"P_I","id":"ID","productId":"PI"}]',
+		);
+		expect(JSON.stringify(toLineItems('Products', [{ title: 'T', name: 'N' }]))).toBe('[{"productTitle":"N","title":"T"}]');
+		expect(JSON.stringify(toLineItems('Products', [{ image: 'c', imageURL: 'b', image_url: 'a' }]))).toBe(
+			'[{"productImageURL":"a","image":"c","imageURL":"b"}]',
+		);
+		// A losing alias passes through as given (not coerced).
+		expect(JSON.stringify(toLineItems('Products', [{ price: '10', productPrice: '12.5' }]))).toBe('[{"productPrice":12.5,"price":"10"}]');
+	});
+
+	test('a renamed field with no value (null, blank) is left out, not sent empty', () => {
+		expect(JSON.stringify(toLineItems('Products', [{ product_id: 'SKU-1', price: null, quantity: ' ', sku: '' }]))).toBe('[{"productID":"SKU-1"}]');
+	});
+
+	test('a list given as JSON text is read', () => {
+		expect(JSON.stringify(toLineItems('Products', '[{"price":"39.95","quantity":"1"}]'))).toBe('[{"productPrice":39.95,"productQuantity":1}]');
+		expect(toLineItems('Products', '[]')).toEqual([]);
+	});
+
+	test.each([[''], ['   '], [undefined], [null]])('absent (%j) is undefined', (value) => {
+		expect(toLineItems('Products', value)).toBeUndefined();
+	});
+
+	test.each([
+		[{ a: 1 }, 'Property "Products" must be a list of products, got {"a":1}'],
+		['{"a":1}', 'Property "Products" must be a list of products, got "{"a":1}"'],
+		['[{"a":', 'Property "Products" must be JSON (an object or a list), got "[{"a":"'],
+		[[{ a: 1 }, 'SKU-2'], 'Property "Products[1]" must be an object, got "SKU-2"'],
+		[[[1]], 'Property "Products[0]" must be an object, got [1]'],
+		[[null], 'Property "Products[0]" must be an object, got null'],
+		[[{ quantity: 1.5 }], 'Property "Products[0].quantity" must be a whole number, got 1.5'],
+		[[{ productQuantity: 'two' }], 'Property "Products[0].productQuantity" must be a whole number, got "two"'],
+		[[{ price: 'free' }], 'Property "Products[0].price" must be a number, got "free"'],
+		[[{ name: { en: 'Hat' } }], 'Property "Products[0].name" must be text, got {"en":"Hat"}'],
 	])('%j is refused', (value, message) => {
-		expect(invalid(() => coerceLineItems('products', value)).message).toBe(message);
+		expect(invalid(() => toLineItems('Products', value)).message).toBe(message);
 	});
 });
 
-describe('toJson', () => {
-	test('whole Decimals get a fraction, others are written as JSON.stringify would', () => {
-		expect(toJson(new Decimal(10))).toBe('10.0');
-		expect(toJson(new Decimal(0))).toBe('0.0');
-		expect(toJson(new Decimal(-3))).toBe('-3.0');
-		expect(toJson(new Decimal(10.5))).toBe('10.5');
-		expect(toJson(new Decimal(89.9))).toBe('89.9');
-		expect(toJson(new Decimal(1e21))).toBe('1e+21');
-		expect(toJson(new Decimal(1e-7))).toBe('1e-7');
+describe('toDiscounts: codes as Omnisend discounts', () => {
+	test.each([
+		['WELCOME10', [{ code: 'WELCOME10' }]],
+		['A, B', [{ code: 'A' }, { code: 'B' }]],
+		[' A ,, B , ', [{ code: 'A' }, { code: 'B' }]],
+		[['A', 'B'], [{ code: 'A' }, { code: 'B' }]],
+		[[' A ', '', null], [{ code: 'A' }]],
+		[10, [{ code: '10' }]],
+	])('%j → %j', (value, expected) => {
+		expect(toDiscounts(value)).toEqual(expected);
 	});
 
-	test('nested objects and arrays keep key order; undefined fields dropped, undefined in lists written null', () => {
-		const value = {
-			b: 1,
-			a: [new Decimal(2), undefined, 'x', null, { c: new Decimal(3.25), d: undefined, f: () => 1 }],
-			e: { g: true, h: 'quote " and \u2028' },
-			i: undefined,
-		};
-		expect(toJson(value)).toBe('{"b":1,"a":[2.0,null,"x",null,{"c":3.25}],"e":{"g":true,"h":"quote \\" and \u2028"}}');
-	});
-
-	test('plain JSON is identical to JSON.stringify', () => {
-		const plain = { eventName: 'placed order', n: [1, 2.5, -0.1], nested: { s: 'é', t: null, u: false }, date: new Date(Date.UTC(2026, 0, 2)) };
-		expect(toJson(plain)).toBe(JSON.stringify(plain));
-		expect(toJson('text')).toBe('"text"');
-		expect(toJson(null)).toBe('null');
-		expect(toJson(undefined)).toBe('null');
-	});
-
-	test('toPlainJson turns Decimals back into numbers', () => {
-		expect(toPlainJson({ value: new Decimal(90), list: [new Decimal(1.5)] })).toEqual({ value: 90, list: [1.5] });
+	test.each([[''], [' , '], [undefined], [null], [[]], [['', ' ']]])('empty (%j) is undefined: no discounts key', (value) => {
+		expect(toDiscounts(value)).toBeUndefined();
 	});
 });
 

@@ -5,21 +5,13 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { Received } from './fixtures';
 import { runWorkflow } from '../harness/run-workflow';
-import { API_KEY, CREDENTIALS, omnisendFake, omnisendWorkflow, runOmnisend } from './fixtures';
+import { CREDENTIALS, expectEvent, omnisendFake, omnisendWorkflow, runOmnisend } from './fixtures';
 
 const SEED = path.resolve(__dirname, '../../../shared/seeds/001_e7d3259b81e60e90.txt');
 const UUID_V5 = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 const send = (parameters: INodeParameters): INodeParameters => ({ resource: 'event', operation: 'send', ...parameters });
 
-/** What Omnisend received for one event: POST /v5/events, the key, a JSON body exactly as given. */
-function expectEvent(request: Received, rawBody: string) {
-	expect(request.method).toBe('POST');
-	expect(request.path).toBe('/v5/events');
-	expect(request.headers['x-api-key']).toBe(API_KEY);
-	expect(request.headers['content-type']).toBe('application/json');
-	expect(request.rawBody).toBe(rawBody);
-}
 
 /** The seed's example body: the JSON object that follows "is delivered to Omnisend as:". */
 function seedDeliveredBody(): string {
@@ -34,6 +26,42 @@ function seedDeliveredBody(): string {
 		if (depth === 0) return text.slice(start, index + 1);
 	}
 	throw new Error('The seed body is not closed');
+}
+
+/**
+ * The seed's body with exactly the renames Omnisend's v2 "placed order" needs (api-docs
+ * /docs/placed-order): eventVersion "v2" after origin; value → totalPrice; discountCode → discounts
+ * [{code}]; products → lineItems with product_id → productID, product_name → productTitle,
+ * price → productPrice, quantity → productQuantity. Key order: orderID, totalPrice, currency,
+ * discounts, marketing_consent, lineItems.
+ */
+function seedBodyInOmnisendV2Names(seed: IDataObject): string {
+	expect(Object.keys(seed)).toEqual(['eventName', 'origin', 'contact', 'properties']);
+	const properties = seed.properties as IDataObject;
+	expect(Object.keys(properties)).toEqual(['orderID', 'value', 'currency', 'discountCode', 'marketing_consent', 'products']);
+	const products = properties.products as IDataObject[];
+	for (const product of products) expect(Object.keys(product)).toEqual(['product_id', 'product_name', 'price', 'quantity']);
+	return JSON.stringify({
+		eventName: seed.eventName,
+		origin: seed.origin,
+		eventVersion: 'v2',
+		contact: seed.contact,
+		properties: {
+			orderID: properties.orderID,
+			totalPrice: properties.value,
+			currency: properties.currency,
+			discounts: String(properties.discountCode)
+				.split(',')
+				.map((code) => ({ code: code.trim() })),
+			marketing_consent: properties.marketing_consent,
+			lineItems: products.map((product) => ({
+				productID: product.product_id,
+				productTitle: product.product_name,
+				productPrice: product.price,
+				productQuantity: product.quantity,
+			})),
+		},
+	});
 }
 
 /** A Datafly/Segment `track` call as it arrives in n8n. */
@@ -95,7 +123,7 @@ describe('Event › Send: the seed-001 presets on the wire', () => {
 		expect(items.map((item) => item.json.status)).toEqual(['sent', 'sent']);
 	});
 
-	test('Product Viewed → "product viewed" with productID, productTitle, productPrice (always a decimal) and productURL', async () => {
+	test('Product Viewed → "product viewed" with productID, productTitle, productPrice (a whole price stays whole: 40) and productURL', async () => {
 		const { received } = omnisendFake(() => [202]);
 		const { error } = await runOmnisend(
 			send({
@@ -118,7 +146,7 @@ describe('Event › Send: the seed-001 presets on the wire', () => {
 		expect(received).toHaveLength(1);
 		expectEvent(
 			received[0],
-			'{"eventName":"product viewed","origin":"api","contact":{"email":"jane@example.com"},"properties":{"productID":"SKU-1","productTitle":"Wool Scarf","productPrice":40.0,"productURL":"https://shop.example.com/p/sku-1"}}',
+			'{"eventName":"product viewed","origin":"api","contact":{"email":"jane@example.com"},"properties":{"productID":"SKU-1","productTitle":"Wool Scarf","productPrice":40,"productURL":"https://shop.example.com/p/sku-1"}}',
 		);
 	});
 
@@ -155,28 +183,31 @@ describe('Event › Send: the seed-001 presets on the wire', () => {
 		});
 	});
 
-	test('Started Checkout → "started checkout" (eventVersion "", as Omnisend documents) with value, currency, abandonedCheckoutURL and products', async () => {
+	test('Started Checkout → "started checkout" (eventVersion "", sent as such) with cartID, value, currency, abandonedCheckoutURL, consent, then lineItems', async () => {
 		const { received } = omnisendFake(() => [202]);
-		const { error } = await runOmnisend(
+		const { items, error } = await runOmnisend(
 			send({
 				preset: 'startedCheckout',
 				email: '={{ $json.traits.email }}',
 				phone: '={{ $json.traits.phone }}',
+				cartID: '={{ $json.properties.cart_id }}',
 				value: '={{ $json.properties.value }}',
 				currency: '={{ $json.properties.currency }}',
 				abandonedCheckoutURL: '={{ $json.properties.checkout_url }}',
 				products: '={{ $json.properties.products }}',
+				marketingConsent: 'nonSubscribed',
 			}),
 			[
 				{
 					event: 'Checkout Started',
 					properties: {
+						cart_id: 'c-77',
 						value: 80,
 						currency: 'GBP',
 						checkout_url: 'https://shop.example.com/checkout/c-77?recover=1',
 						products: [
-							{ product_id: 'SKU-1', product_name: 'Wool Scarf', price: 40, quantity: 1 },
-							{ product_id: 'SKU-3', product_name: 'Gloves', price: '20', quantity: '2.0' },
+							{ product_id: 'SKU-1', product_name: 'Wool Scarf', price: 40, quantity: 1, url: 'https://shop.example.com/p/sku-1' },
+							{ product_id: 'SKU-3', name: 'Gloves', price: '20', quantity: '2.0', image_url: 'https://shop.example.com/i/sku-3.jpg', size: 'M' },
 						],
 					},
 					...identified,
@@ -187,15 +218,35 @@ describe('Event › Send: the seed-001 presets on the wire', () => {
 		expect(received).toHaveLength(1);
 		expectEvent(
 			received[0],
-			'{"eventName":"started checkout","origin":"api","eventVersion":"","contact":{"email":"jane@example.com","phone":"+447700900123"},"properties":{"value":80.0,"currency":"GBP","abandonedCheckoutURL":"https://shop.example.com/checkout/c-77?recover=1","products":[{"product_id":"SKU-1","product_name":"Wool Scarf","price":40.0,"quantity":1},{"product_id":"SKU-3","product_name":"Gloves","price":20.0,"quantity":2}]}}',
+			'{"eventName":"started checkout","origin":"api","eventVersion":"","contact":{"email":"jane@example.com","phone":"+447700900123"},"properties":{"cartID":"c-77","value":80,"currency":"GBP","abandonedCheckoutURL":"https://shop.example.com/checkout/c-77?recover=1","marketing_consent":"nonSubscribed","lineItems":[{"productID":"SKU-1","productTitle":"Wool Scarf","productPrice":40,"productQuantity":1,"productURL":"https://shop.example.com/p/sku-1"},{"productID":"SKU-3","productTitle":"Gloves","productPrice":20,"productQuantity":2,"productImageURL":"https://shop.example.com/i/sku-3.jpg","size":"M"}]}}',
+		);
+		expect(items[0].json).toEqual({ status: 'sent', httpStatus: 202, attempts: 1, eventName: 'started checkout', event: JSON.parse(received[0].rawBody) });
+	});
+
+	test('Started Checkout with only an identifier still sends eventVersion "" and an empty properties object', async () => {
+		const { received } = omnisendFake(() => [202]);
+		const { error } = await runOmnisend(
+			send({ preset: 'startedCheckout', email: 'jane@example.com', cartID: '={{ $json.cart }}', products: '={{ $json.products }}' }),
+			[{}],
+		);
+		expect(error).toBeUndefined();
+		expectEvent(received[0], '{"eventName":"started checkout","origin":"api","eventVersion":"","contact":{"email":"jane@example.com"},"properties":{}}');
+	});
+
+	test('Started Checkout: a numeric Cart ID is sent as text', async () => {
+		const { received } = omnisendFake(() => [202]);
+		const { error } = await runOmnisend(send({ preset: 'startedCheckout', email: 'jane@example.com', cartID: '={{ $json.cart }}', value: '19.90' }), [
+			{ cart: 1234 },
+		]);
+		expect(error).toBeUndefined();
+		expectEvent(
+			received[0],
+			'{"eventName":"started checkout","origin":"api","eventVersion":"","contact":{"email":"jane@example.com"},"properties":{"cartID":"1234","value":19.9}}',
 		);
 	});
 
-	test('Placed Order: the seed\'s "Order Completed" call is delivered byte for byte as the seed documents it, plus eventVersion v2', async () => {
-		const seed = JSON.parse(seedDeliveredBody()) as IDataObject;
-		expect(Object.keys(seed)).toEqual(['eventName', 'origin', 'contact', 'properties']);
-		const { eventName, origin, ...rest } = seed;
-		const expected = JSON.stringify({ eventName, origin, eventVersion: 'v2', ...rest });
+	test('Placed Order: the seed\'s "Order Completed" call is delivered as the seed documents it, with Omnisend\'s v2 names', async () => {
+		const expected = seedBodyInOmnisendV2Names(JSON.parse(seedDeliveredBody()) as IDataObject);
 
 		const { received } = omnisendFake(() => [202]);
 		const { items, error } = await runOmnisend(
@@ -234,9 +285,68 @@ describe('Event › Send: the seed-001 presets on the wire', () => {
 		expectEvent(received[0], expected);
 		// The expected text itself, so a seed edit cannot silently change what this test demands.
 		expect(expected).toBe(
-			'{"eventName":"placed order","origin":"api","eventVersion":"v2","contact":{"email":"jane@example.com","phone":"+447700900123"},"properties":{"orderID":"ORDER-5512","value":89.9,"currency":"GBP","discountCode":"WELCOME10","marketing_consent":"subscribed","products":[{"product_id":"SKU-1","product_name":"Wool Scarf","price":39.95,"quantity":1},{"product_id":"SKU-2","product_name":"Knit Hat","price":49.95,"quantity":1}]}}',
+			'{"eventName":"placed order","origin":"api","eventVersion":"v2","contact":{"email":"jane@example.com","phone":"+447700900123"},"properties":{"orderID":"ORDER-5512","totalPrice":89.9,"currency":"GBP","discounts":[{"code":"WELCOME10"}],"marketing_consent":"subscribed","lineItems":[{"productID":"SKU-1","productTitle":"Wool Scarf","productPrice":39.95,"productQuantity":1},{"productID":"SKU-2","productTitle":"Knit Hat","productPrice":49.95,"productQuantity":1}]}}',
 		);
-		expect(items[0].json).toMatchObject({ status: 'sent', httpStatus: 202, eventName: 'placed order' });
+		expect(items[0].json).toEqual({ status: 'sent', httpStatus: 202, attempts: 1, eventName: 'placed order', event: JSON.parse(expected) });
+	});
+
+	test('Placed Order: several discount codes become one {code} each; a list of codes works too; the order of keys is Omnisend\'s', async () => {
+		const { received } = omnisendFake(() => [202]);
+		const { error } = await runOmnisend(
+			send({
+				preset: 'placedOrder',
+				email: 'jane@example.com',
+				orderID: '={{ $json.id }}',
+				value: '={{ $json.total }}',
+				currency: 'EUR',
+				discountCode: '={{ $json.codes }}',
+				products: '={{ $json.items }}',
+				marketingConsent: 'unsubscribed',
+				requestOptions: { concurrency: 1 },
+			}),
+			[
+				{ id: 'A-1', total: '120.50', codes: 'WELCOME10, VIP ,', items: '[{"sku":"S-1","title":"Hat","price":"60.25","quantity":"2","vendor":"Acme"}]' },
+				{ id: 'A-2', total: 5, codes: ['X1', 'X2'], items: [] },
+			],
+		);
+		expect(error).toBeUndefined();
+		expect(received.map((request) => request.rawBody)).toEqual([
+			'{"eventName":"placed order","origin":"api","eventVersion":"v2","contact":{"email":"jane@example.com"},"properties":{"orderID":"A-1","totalPrice":120.5,"currency":"EUR","discounts":[{"code":"WELCOME10"},{"code":"VIP"}],"marketing_consent":"unsubscribed","lineItems":[{"productSKU":"S-1","productTitle":"Hat","productPrice":60.25,"productQuantity":2,"productVendor":"Acme"}]}}',
+			'{"eventName":"placed order","origin":"api","eventVersion":"v2","contact":{"email":"jane@example.com"},"properties":{"orderID":"A-2","totalPrice":5,"currency":"EUR","discounts":[{"code":"X1"},{"code":"X2"}],"marketing_consent":"unsubscribed","lineItems":[]}}',
+		]);
+	});
+
+	test('Placed Order: empty discount codes and no products send no discounts and no lineItems keys; consent still comes after the order fields', async () => {
+		const { received } = omnisendFake(() => [202]);
+		const { error } = await runOmnisend(
+			send({
+				preset: 'placedOrder',
+				email: 'jane@example.com',
+				orderID: 'A-3',
+				value: '={{ $json.total }}',
+				discountCode: '={{ $json.coupon }}',
+				products: '={{ $json.products }}',
+				marketingConsent: 'subscribed',
+			}),
+			[{ total: 10, coupon: ' , ' }],
+		);
+		expect(error).toBeUndefined();
+		expectEvent(
+			received[0],
+			'{"eventName":"placed order","origin":"api","eventVersion":"v2","contact":{"email":"jane@example.com"},"properties":{"orderID":"A-3","totalPrice":10,"marketing_consent":"subscribed"}}',
+		);
+		expect(received[0].rawBody).not.toContain('discounts');
+		expect(received[0].rawBody).not.toContain('lineItems');
+	});
+
+	test('Placed Order: an Order Total that is not a number fails the item naming the property it is sent as, and sends nothing', async () => {
+		const { received } = omnisendFake(() => [202]);
+		const { items, error } = await runOmnisend(send({ preset: 'placedOrder', email: 'jane@example.com', orderID: 'A-4', value: '={{ $json.total }}' }), [
+			{ total: '12,50' },
+		]);
+		expect(received).toHaveLength(0);
+		expect(items).toHaveLength(0);
+		expect(error?.message).toBe('Property "totalPrice" must be a number, got "12,50" (item 0)');
 	});
 
 	test('Placed Order without an Order ID fails the item naming the field, and sends nothing', async () => {
@@ -265,7 +375,7 @@ describe('Event › Send: the seed-001 presets on the wire', () => {
 });
 
 describe('Event › Send: property types', () => {
-	test('a whole Decimal value (value = 90) is written 90.0 in the raw body', async () => {
+	test('a whole Number value (Order Total = 90) is written 90 in the raw body, as JSON.stringify writes it', async () => {
 		const { received } = omnisendFake(() => [202]);
 		const { items, error } = await runOmnisend(
 			send({ preset: 'placedOrder', email: '={{ $json.email }}', orderID: 'ORDER-1', value: '={{ $json.revenue }}', currency: 'EUR' }),
@@ -274,10 +384,10 @@ describe('Event › Send: property types', () => {
 		expect(error).toBeUndefined();
 		expectEvent(
 			received[0],
-			'{"eventName":"placed order","origin":"api","eventVersion":"v2","contact":{"email":"jane@example.com"},"properties":{"orderID":"ORDER-1","value":90.0,"currency":"EUR"}}',
+			'{"eventName":"placed order","origin":"api","eventVersion":"v2","contact":{"email":"jane@example.com"},"properties":{"orderID":"ORDER-1","totalPrice":90,"currency":"EUR"}}',
 		);
-		// The output item is plain JSON (a number), not the internal Decimal wrapper.
-		expect((items[0].json.event as IDataObject).properties).toEqual({ orderID: 'ORDER-1', value: 90, currency: 'EUR' });
+		expect(received[0].rawBody).not.toContain('90.0');
+		expect((items[0].json.event as IDataObject).properties).toEqual({ orderID: 'ORDER-1', totalPrice: 90, currency: 'EUR' });
 	});
 
 	test('a blank (whitespace) source value for a number field is left out, not sent as 0', async () => {
@@ -333,7 +443,7 @@ describe('Event › Send: property types', () => {
 		expect(error?.message).toBe('Property "loyaltyPoints" must be a whole number, got 10.5 (item 0)');
 	});
 
-	test('Decimal, Boolean, Date and Time, JSON and Text properties are coerced to their type', async () => {
+	test('Number, Boolean, Date and Time, JSON and Text properties are coerced to their type', async () => {
 		const { received } = omnisendFake(() => [202]);
 		const { error } = await runOmnisend(
 			send({
@@ -342,8 +452,8 @@ describe('Event › Send: property types', () => {
 				email: 'jane@example.com',
 				additionalProperties: {
 					property: [
-						{ key: 'amount', type: 'decimal', value: '12' },
-						{ key: 'rate', type: 'decimal', value: '={{ $json.rate }}' },
+						{ key: 'amount', type: 'number', value: '12' },
+						{ key: 'rate', type: 'number', value: '={{ $json.rate }}' },
 						{ key: 'trial', type: 'boolean', value: 'yes' },
 						{ key: 'autoRenew', type: 'boolean', value: '0' },
 						{ key: 'vip', type: 'boolean', value: '={{ $json.vip }}' },
@@ -361,7 +471,7 @@ describe('Event › Send: property types', () => {
 		expect(error).toBeUndefined();
 		expectEvent(
 			received[0],
-			'{"eventName":"subscription renewed","origin":"api","contact":{"email":"jane@example.com"},"properties":{"amount":12.0,"rate":0.25,"trial":true,"autoRenew":false,"vip":true,"renewedAt":"2026-01-02T03:04:05Z","startedAt":"2025-06-30T22:00:00.250Z","plan":{"tier":"gold","seats":[1,2]},"addons":["sms"],"code":"7"}}',
+			'{"eventName":"subscription renewed","origin":"api","contact":{"email":"jane@example.com"},"properties":{"amount":12,"rate":0.25,"trial":true,"autoRenew":false,"vip":true,"renewedAt":"2026-01-02T03:04:05Z","startedAt":"2025-06-30T22:00:00.250Z","plan":{"tier":"gold","seats":[1,2]},"addons":["sms"],"code":"7"}}',
 		);
 	});
 
@@ -370,7 +480,8 @@ describe('Event › Send: property types', () => {
 		['dateTime', 'next tuesday', 'Property "flag" must be a date and time, got "next tuesday" (item 0)'],
 		['json', '{not json', 'Property "flag" must be JSON (an object or a list), got "{not json" (item 0)'],
 		['json', '42', 'Property "flag" must be JSON (an object or a list), got "42" (item 0)'],
-		['decimal', 'ten', 'Property "flag" must be a number, got "ten" (item 0)'],
+		['number', 'ten', 'Property "flag" must be a number, got "ten" (item 0)'],
+		['integer', '2.5', 'Property "flag" must be a whole number, got "2.5" (item 0)'],
 	])('a %s property given %j fails the item naming the key', async (type, value, message) => {
 		const { received } = omnisendFake(() => [202]);
 		const { error } = await runOmnisend(
@@ -438,7 +549,7 @@ describe('Event › Send: property types', () => {
 		expect(error).toBeUndefined();
 		expectEvent(
 			received[0],
-			'{"eventName":"placed order","origin":"api","eventVersion":"v2","contact":{"email":"jane@example.com"},"properties":{"orderID":"ORDER-9","value":90.0,"channel":"pos","storeId":12,"tags":["a"],"gift":false,"amount":90}}',
+			'{"eventName":"placed order","origin":"api","eventVersion":"v2","contact":{"email":"jane@example.com"},"properties":{"orderID":"ORDER-9","totalPrice":90,"channel":"pos","storeId":12,"tags":["a"],"gift":false,"amount":90}}',
 		);
 	});
 
@@ -474,7 +585,7 @@ describe('Event › Send: property types', () => {
 			[{ products: [{ product_id: 'SKU-1', quantity: 1.5 }] }],
 		);
 		expect(received).toHaveLength(0);
-		expect(error?.message).toBe('Property "products[0].quantity" must be a whole number, got 1.5 (item 0)');
+		expect(error?.message).toBe('Property "Products[0].quantity" must be a whole number, got 1.5 (item 0)');
 	});
 });
 
@@ -661,7 +772,21 @@ describe('Event › Send: custom events', () => {
 			[{}],
 		);
 		expect(received).toHaveLength(0);
-		expect(error?.message).toBe('Contact firstName is longer than 50 characters (item 0)');
+		expect(error?.message).toBe('Contact First Name is longer than 50 characters (item 0)');
+	});
+
+	test('contact names of exactly 50 characters are sent; a last name over 50 fails naming Contact Last Name', async () => {
+		const { received } = omnisendFake(() => [202]);
+		const fifty = 'J'.repeat(50);
+		const ok = await runOmnisend(send({ preset: 'custom', customEventName: 'x', email: 'jane@example.com', options: { firstName: fifty, lastName: fifty } }), [{}]);
+		expect(ok.error).toBeUndefined();
+		expectEvent(received[0], `{"eventName":"x","origin":"api","contact":{"email":"jane@example.com","firstName":"${fifty}","lastName":"${fifty}"},"properties":{}}`);
+		const tooLong = await runOmnisend(
+			send({ preset: 'custom', customEventName: 'x', email: 'jane@example.com', options: { lastName: '={{ $json.last }}' } }),
+			[{ last: 'D'.repeat(51) }],
+		);
+		expect(received).toHaveLength(1);
+		expect(tooLong.error?.message).toBe('Contact Last Name is longer than 50 characters (item 0)');
 	});
 });
 
@@ -712,6 +837,108 @@ describe('Event › Send: continueOnFail', () => {
 });
 
 describe('Event › Send: times follow the workflow time zone', () => {
+
+	/** Runs the node in a workflow whose settings carry `timezone`. */
+	async function runInZone(parameters: INodeParameters, input: IDataObject[], timezone: string, settings: { continueOnFail?: boolean } = {}) {
+		const workflow = omnisendWorkflow(parameters, settings);
+		workflow.settings = { timezone };
+		const result = await runWorkflow(workflow, { credentials: CREDENTIALS, input });
+		return { items: result.output('Omnisend'), error: result.nodeError('Omnisend') };
+	}
+	const timed = (eventTime: string) =>
+		send({ preset: 'custom', customEventName: 'x', email: 'jane@example.com', options: { eventTime }, requestOptions: { concurrency: 1 } });
+	const timedBody = (at: string) => `{"eventName":"x","origin":"api","eventTime":"${at}","contact":{"email":"jane@example.com"},"properties":{}}`;
+
+	test('zone-less ISO text in any of its forms (date and time, minutes only, date only) is wall-clock time in the workflow zone', async () => {
+		const { received } = omnisendFake(() => [202]);
+		const { items, error } = await runInZone(
+			timed('={{ $json.when }}'),
+			[{ when: '2026-01-02 03:04:05' }, { when: '2026-01-02T03:04' }, { when: '2026-01-02' }, { when: '2026-07-01 09:30:00' }],
+			'Europe/Berlin',
+		);
+		expect(error).toBeUndefined();
+		expect(received.map((request) => request.rawBody)).toEqual([
+			timedBody('2026-01-02T02:04:05Z'),
+			timedBody('2026-01-02T02:04:00Z'),
+			timedBody('2026-01-01T23:00:00Z'),
+			timedBody('2026-07-01T07:30:00Z'),
+		]);
+		expect(items.map((item) => (item.json.event as IDataObject).eventTime)).toEqual([
+			'2026-01-02T02:04:05Z',
+			'2026-01-02T02:04:00Z',
+			'2026-01-01T23:00:00Z',
+			'2026-07-01T07:30:00Z',
+		]);
+	});
+
+	test('a number is Unix time: seconds below 1e11, milliseconds above; the workflow zone does not change it', async () => {
+		const { received } = omnisendFake(() => [202]);
+		const { error } = await runInZone(timed('={{ $json.when }}'), [{ when: 1767323045 }, { when: 1767323045000 }, { when: 1767323045.25 }], 'America/New_York');
+		expect(error).toBeUndefined();
+		expect(received.map((request) => request.rawBody)).toEqual([
+			timedBody('2026-01-02T03:04:05Z'),
+			timedBody('2026-01-02T03:04:05Z'),
+			timedBody('2026-01-02T03:04:05.250Z'),
+		]);
+	});
+
+	test('text that carries its zone (HTTP date, ISO with an offset) is read in that zone, not the workflow\'s', async () => {
+		const { received } = omnisendFake(() => [202]);
+		const { error } = await runInZone(
+			timed('={{ $json.when }}'),
+			[{ when: 'Tue, 01 Jul 2026 09:30:00 GMT' }, { when: '2026-07-01T09:30:00-04:00' }, { when: '2026-07-01T09:30:00Z' }],
+			'Europe/Berlin',
+		);
+		expect(error).toBeUndefined();
+		expect(received.map((request) => request.rawBody)).toEqual([
+			timedBody('2026-07-01T09:30:00Z'),
+			timedBody('2026-07-01T13:30:00Z'),
+			timedBody('2026-07-01T09:30:00Z'),
+		]);
+	});
+
+	test('text without a zone that is not ISO (07/01/2026 09:30) is refused: the item fails and nothing is sent', async () => {
+		const { received } = omnisendFake(() => [202]);
+		const { items, error } = await runInZone(timed('={{ $json.when }}'), [{ when: '07/01/2026 09:30' }], 'Europe/Berlin');
+		expect(received).toHaveLength(0);
+		expect(items).toHaveLength(0);
+		expect(error?.message).toBe('Event Time must be a date and time, got "07/01/2026 09:30" (item 0)');
+	});
+
+	test('Date and Time properties follow the same rules: workflow zone for zone-less text, seconds for small numbers; others refused', async () => {
+		const { received } = omnisendFake(() => [202]);
+		const parameters = send({
+			preset: 'custom',
+			customEventName: 'x',
+			email: 'jane@example.com',
+			additionalProperties: {
+				property: [
+					{ key: 'local', type: 'dateTime', value: '={{ $json.local }}' },
+					{ key: 'unix', type: 'dateTime', value: '={{ $json.unix }}' },
+					{ key: 'http', type: 'dateTime', value: '={{ $json.http }}' },
+				],
+			},
+			requestOptions: { concurrency: 1 },
+		});
+		const { items, error } = await runInZone(
+			parameters,
+			[
+				{ local: '2026-07-01T09:30', unix: 1782891000, http: 'Tue, 01 Jul 2026 09:30:00 GMT' },
+				{ local: '07/01/2026 09:30' },
+			],
+			'Europe/Berlin',
+			{ continueOnFail: true },
+		);
+		expect(error).toBeUndefined();
+		expect(received.map((request) => request.rawBody)).toEqual([
+			'{"eventName":"x","origin":"api","contact":{"email":"jane@example.com"},"properties":{"local":"2026-07-01T07:30:00Z","unix":"2026-07-01T07:30:00Z","http":"2026-07-01T09:30:00Z"}}',
+		]);
+		expect(items[1].json).toEqual({
+			error: 'Property "local" must be a date and time, got "07/01/2026 09:30" (item 1)',
+			description: 'Omnisend rejects a property whose type changes between events; send "local" as a date and time every time, or fix the source value.',
+		});
+	});
+
 	test('an Event Time without a zone (as the date picker stores it) is read in the workflow settings time zone', async () => {
 		const { received } = omnisendFake(() => [202]);
 		const workflow = omnisendWorkflow(

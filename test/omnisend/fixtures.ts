@@ -2,7 +2,7 @@ import nock from 'nock';
 import type { INodeParameters } from 'n8n-workflow';
 
 import type { RunOptions, WorkflowJson } from '../harness/run-workflow';
-import { runWorkflow } from '../harness/run-workflow';
+import { runWorkflow, triggeredWorkflow } from '../harness/run-workflow';
 
 export const API_KEY = 'omni-test-key-7f3c9a1e5b';
 export const BASE = 'https://api.omnisend.com';
@@ -10,23 +10,26 @@ export const CREDENTIALS = { omnisendApi: { apiKey: API_KEY, baseUrl: `${BASE}/v
 
 /** A two-node workflow as n8n exports it: Manual Trigger -> Omnisend with these parameters. */
 export function omnisendWorkflow(parameters: INodeParameters, settings: { continueOnFail?: boolean } = {}): WorkflowJson {
-	return {
-		nodes: [
-			{ id: 'a0e1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{
-				id: 'b0e2',
-				name: 'Omnisend',
-				type: 'n8n-nodes-crm-relay.omnisend',
-				typeVersion: 1,
-				position: [220, 0],
-				parameters,
-				credentials: { omnisendApi: { id: 'cred-1', name: 'Omnisend account' } },
-				...(settings.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
-			},
-		],
-		connections: { Start: { main: [[{ node: 'Omnisend', type: 'main', index: 0 }]] } },
-	};
+	return triggeredWorkflow({
+		name: 'Omnisend',
+		type: 'n8n-nodes-crm-relay.omnisend',
+		parameters,
+		credentials: { omnisendApi: { id: 'cred-1', name: 'Omnisend account' } },
+		...(settings.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+	});
 }
+
+/** What Omnisend received for one event: POST /v5/events, the key, a JSON body exactly as given. */
+export function expectEvent(request: Received, rawBody: string) {
+	expect(request.method).toBe('POST');
+	expect(request.path).toBe('/v5/events');
+	expect(request.headers['x-api-key']).toBe(API_KEY);
+	expect(request.headers['content-type']).toBe('application/json');
+	expect(request.rawBody).toBe(rawBody);
+}
+
+/** Lets time pass in a fake's reply (to answer late); never used to assert a duration. */
+export const wait = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export async function runOmnisend(parameters: INodeParameters, input: RunOptions['input'], settings: { continueOnFail?: boolean } = {}) {
 	const result = await runWorkflow(omnisendWorkflow(parameters, settings), { credentials: CREDENTIALS, input });

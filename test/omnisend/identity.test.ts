@@ -1,7 +1,6 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import type { Received } from './fixtures';
-import { API_KEY, omnisendFake, runOmnisend } from './fixtures';
+import { expectEvent, omnisendFake, runOmnisend } from './fixtures';
 
 /** Event › Send "signed up", identity mapped from a Datafly/Segment call's traits. */
 const signedUp = (options: INodeParameters = {}): INodeParameters => ({
@@ -15,13 +14,6 @@ const signedUp = (options: INodeParameters = {}): INodeParameters => ({
 const call = (traits: IDataObject): IDataObject => ({ event: 'Signed Up', properties: {}, traits });
 const body = (contact: IDataObject) => JSON.stringify({ eventName: 'signed up', origin: 'api', contact, properties: {} });
 
-function expectEvent(request: Received, rawBody: string) {
-	expect(request.method).toBe('POST');
-	expect(request.path).toBe('/v5/events');
-	expect(request.headers['x-api-key']).toBe(API_KEY);
-	expect(request.headers['content-type']).toBe('application/json');
-	expect(request.rawBody).toBe(rawBody);
-}
 
 describe('Event › Send: email', () => {
 	test('an email with mixed case and spaces is sent trimmed and lowercased', async () => {

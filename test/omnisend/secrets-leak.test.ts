@@ -4,7 +4,7 @@ import type { IExecuteFunctions, INodeParameters, INodeType, IRun } from 'n8n-wo
 import { Omnisend } from '../../nodes/Omnisend/Omnisend.node';
 import { runWorkflow } from '../harness/run-workflow';
 import type { Received } from './fixtures';
-import { API_KEY, CREDENTIALS, omnisendFake, omnisendWorkflow } from './fixtures';
+import { API_KEY, CREDENTIALS, omnisendFake, omnisendWorkflow, wait } from './fixtures';
 
 /** The key, and its random part alone (a masked or truncated copy must not carry it either). */
 const SECRETS = [API_KEY, API_KEY.slice(-10)];
@@ -81,7 +81,6 @@ async function runCapturing(parameters: INodeParameters, input: Array<Record<str
 	return { run: result.run, items: result.output('Omnisend'), error: result.nodeError('Omnisend'), thrown: [...thrown] };
 }
 
-const sleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const sendEvent: INodeParameters = {
 	resource: 'event',
@@ -123,6 +122,22 @@ const scenarios: Scenario[] = [
 		sends: true,
 	},
 	{
+		name: '400 whose body echoes the API key',
+		parameters: sendEvent,
+		input: [{ email: 'a@b.co' }],
+		reply: () => [400, { error: 'bad', detail: `X-API-KEY ${API_KEY} is not valid for this store`, errors: [{ field: 'headers.x-api-key', message: API_KEY }] }],
+		fails: true,
+		sends: true,
+	},
+	{
+		name: '500 whose text body echoes the API key',
+		parameters: { ...sendEvent, requestOptions: { serverErrorRetries: 0 } },
+		input: [{ email: 'a@b.co' }],
+		reply: () => [500, `upstream failure for key=${API_KEY}`],
+		fails: true,
+		sends: true,
+	},
+	{
 		name: '401 unauthorized',
 		parameters: sendEvent,
 		input: [{ email: 'a@b.co' }],
@@ -159,7 +174,7 @@ const scenarios: Scenario[] = [
 		parameters: { ...sendEvent, requestOptions: { timeout: 1, serverErrorRetries: 0 } },
 		input: [{ email: 'a@b.co' }],
 		reply: async () => {
-			const late = sleep(1200);
+			const late = wait(1200);
 			lateAnswers.push(late);
 			await late;
 			return [202];
@@ -278,4 +293,17 @@ describe.each([false, true])('continueOnFail: %s', (continueOnFail) => {
 			}
 		},
 	);
+});
+
+test('a 400 whose body echoes the key: the message shows Omnisend\'s words with the key masked as ***', async () => {
+	omnisendFake(() => [400, { error: 'bad', detail: `X-API-KEY ${API_KEY} is not valid for this store`, errors: [{ field: 'headers.x-api-key', message: API_KEY }] }]);
+	const withError = await runCapturing(sendEvent, [{ email: 'a@b.co' }], false);
+	const continued = await runCapturing(sendEvent, [{ email: 'a@b.co' }], true);
+
+	const message = 'Omnisend answered 400: bad; X-API-KEY *** is not valid for this store; headers.x-api-key: ***';
+	expect(withError.error?.message).toBe(message);
+	expect((withError.thrown[0] as Error).message).toBe(message);
+	expect(continued.items.map((item) => item.json.error)).toEqual([message]);
+	expectNoSecret(reachableText(withError.thrown));
+	expectNoSecret(JSON.stringify(withError.run));
 });

@@ -39,7 +39,9 @@ export function text(value: unknown): string {
 }
 
 const DECIMAL_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const HAS_ZONE = /(Z|[+-]\d{2}:?\d{2})$/i;
+// A time of day followed by its zone: ISO (`…T09:30:00Z`, `…09:30+02:00`) or RFC 2822 (`09:30:00 GMT`, `09:30:00 +0200`).
+const TIME_WITH_ZONE = /\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2}|GMT|UTC)$/i;
+const ISO_LOCAL = /^(\d{4})-(\d{2})-(\d{2})([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/;
 
 /** Milliseconds to add to UTC to get the wall-clock time in `timeZone` at `date`. */
 function zoneOffsetMs(date: Date, timeZone: string): number {
@@ -71,15 +73,18 @@ function parseDateTime(value: unknown, timeZone: string): Date | undefined {
 	if (typeof value === 'number') return new Date(Math.abs(value) < 1e11 ? value * 1000 : value);
 	if (typeof value !== 'string') return undefined;
 	const trimmed = value.trim();
-	if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(trimmed)) {
-		const asUtc = new Date(`${trimmed.replace(' ', 'T')}${trimmed.length === 10 ? 'T00:00:00' : ''}Z`);
-		if (Number.isNaN(asUtc.getTime())) return asUtc;
+	const local = ISO_LOCAL.exec(trimmed);
+	if (local) {
+		const asUtc = new Date(`${trimmed.replace(' ', 'T')}${local[4] ? '' : 'T00:00:00'}Z`);
+		// Date rolls 2026-02-30 over into March; a date that does not exist is refused instead.
+		if (Number.isNaN(asUtc.getTime()) || asUtc.toISOString().slice(0, 10) !== `${local[1]}-${local[2]}-${local[3]}`) {
+			return undefined;
+		}
 		return new Date(asUtc.getTime() - zoneOffsetMs(asUtc, timeZone));
 	}
-	// Anything else must say its zone (ISO with Z/offset, or e.g. "Tue, 01 Jul 2026 09:30:00 GMT"):
-	// without one, Date would read it in the server's zone, which the user never chose.
-	if (!HAS_ZONE.test(trimmed) && !/\b(GMT|UTC)\b|[+-]\d{4}\b/.test(trimmed)) return undefined;
-	return new Date(trimmed);
+	// Anything else must say its zone after the time: without one, Date would read it in the
+	// server's zone, which the user never chose.
+	return TIME_WITH_ZONE.test(trimmed) ? new Date(trimmed) : undefined;
 }
 
 /**

@@ -7,6 +7,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
+import { keyMayTravelTo } from '../../../credentials/OmnisendApi.credentials';
+
 
 export interface DeliveryPolicy {
 	/** Retries after a 5xx or a network error/timeout (0 = none). */
@@ -106,7 +108,8 @@ export function rateLimitWaitMs(response: RawResponse): number {
 	if (retryAfter) {
 		const seconds = seconds_(retryAfter);
 		if (seconds !== undefined) return seconds * 1000;
-		const date = Date.parse(retryAfter);
+		// HTTP-date (IMF-fixdate, e.g. "Wed, 21 Oct 2026 07:28:00 GMT"); Date.parse alone would take "-1".
+		const date = /^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(retryAfter) ? Date.parse(retryAfter) : NaN;
 		if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
 	}
 	const reset = seconds_(header(response.headers, 'x-rate-limit-reset'));
@@ -240,19 +243,10 @@ function backoffMs(policy: DeliveryPolicy, retry: number): number {
 	return Math.round(base * (0.75 + Math.random() * 0.5));
 }
 
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
-
-/** The credential's base URL (https, or http on loopback only: the key must not cross a network in clear) and the key, for redaction. */
 export async function readCredential(ctx: IExecuteFunctions): Promise<{ baseUrl: string; secret: string }> {
 	const credentials = await ctx.getCredentials<{ baseUrl?: string; apiKey?: string }>('omnisendApi');
 	const baseUrl = String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '');
-	let url: URL | undefined;
-	try {
-		url = new URL(baseUrl);
-	} catch {
-		url = undefined;
-	}
-	if (!url || !(url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname)))) {
+	if (!keyMayTravelTo(baseUrl)) {
 		throw new NodeOperationError(ctx.getNode(), `The Omnisend credential's Base URL "${baseUrl}" is not usable`, {
 			description: 'Use https://api.omnisend.com/v5, or http:// only for a fake on this machine (localhost): the API key must not travel unencrypted.',
 		});

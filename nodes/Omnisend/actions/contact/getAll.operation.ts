@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { InvalidFieldError, normalizeEmail, normalizePhone } from '../../helpers/identity';
-import { omnisendRequest } from '../../transport';
+import { omnisendRequest, readCredential, resolveUrl } from '../../transport';
 import type { OperationContext } from '../context';
 import { contactsOf } from './lookup';
 
@@ -77,7 +77,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 
 	const contacts: IDataObject[] = [];
 	let request: { path: string; qs?: IDataObject; link?: boolean } = { path: '/contacts', qs: { ...filters, limit: Math.min(PAGE_SIZE, limit) } };
-	const seen = new Set<string>([JSON.stringify(request)]);
+	// Pages are remembered by the address they resolve to, so a link back to any page read ends paging.
+	const { baseUrl } = await readCredential(this);
+	const pageKey = (page: typeof request) => {
+		const url = new URL(resolveUrl(baseUrl, page.path, page.link));
+		for (const [name, value] of Object.entries(page.qs ?? {})) url.searchParams.set(name, String(value));
+		url.searchParams.sort();
+		return url.toString();
+	};
+	const seen = new Set<string>([pageKey(request)]);
 	while (contacts.length < limit) {
 		const response = await omnisendRequest.call(this, { method: 'GET', ...request }, itemIndex, context.policy, context.gate);
 		const page = contactsOf(response.body);
@@ -86,7 +94,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 		if (!next || page.length === 0) break;
 		// A paging link may hold the filters itself; a cursor goes with the unchanged filters.
 		request = next.path ? { path: next.path, link: true } : { path: '/contacts', qs: { ...filters, limit: Math.min(PAGE_SIZE, limit), after: next.after } };
-		const key = JSON.stringify(request);
+		const key = pageKey(request);
 		if (seen.has(key)) break;
 		seen.add(key);
 	}

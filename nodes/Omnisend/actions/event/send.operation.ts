@@ -46,7 +46,7 @@ function presetFieldParameters(): INodeProperties[] {
 function presetFieldValue(field: PresetField, raw: unknown, timeZone: string): unknown {
 	if (field.type === 'lineItems') return toLineItems(field.displayName, raw);
 	if (field.type === 'discounts') return toDiscounts(raw);
-	return coerceProperty(field.key, raw, field.type, timeZone);
+	return coerceProperty(field.property ?? field.key, raw, field.type, timeZone);
 }
 
 const properties: INodeProperties[] = [
