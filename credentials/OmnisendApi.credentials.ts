@@ -64,9 +64,14 @@ export class OmnisendApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> => {
-		const target = requestOptions.baseURL
-			? `${requestOptions.baseURL.replace(/\/+$/, '')}/${requestOptions.url.replace(/^\/+/, '')}`
-			: requestOptions.url;
+		// n8n passes `url` (+ `baseURL` for declarative requests), or `uri` on its legacy request path.
+		const raw = requestOptions.url ?? (requestOptions as { uri?: string | URL }).uri ?? '';
+		let target = '';
+		try {
+			target = new URL(String(raw), requestOptions.baseURL || undefined).toString();
+		} catch {
+			target = '';
+		}
 		if (!keyMayTravelTo(target)) {
 			throw new Error(
 				'The Omnisend API key is only sent over https (or http to localhost); fix the Base URL in the credential',

@@ -2,7 +2,7 @@ import nock from 'nock';
 import type { INodeParameters } from 'n8n-workflow';
 
 import type { Received } from './fixtures';
-import { API_KEY, omnisendFake, runOmnisend } from './fixtures';
+import { API_KEY, expectErrorItem, omnisendFake, runOmnisend } from './fixtures';
 
 const contact = (parameters: INodeParameters): INodeParameters => ({ resource: 'contact', ...parameters });
 
@@ -228,6 +228,38 @@ describe('Contact › Get', () => {
 		expect(error?.message).toBe('No Omnisend contact has contactID "c404" (item 0)');
 	});
 
+	test.each([
+		['no body', undefined],
+		['an empty object', {}],
+		['JSON null', 'null'],
+		['a list', [{ contactID: 'c1' }]],
+		['text', 'OK'],
+		['a number', '42'],
+	])('a 200 by ID with %s is "not found": the item fails naming the ID by default', async (_what, body) => {
+		const { received } = omnisendFake(() => [200, body]);
+		const { items, error } = await runOmnisend(contact({ operation: 'get', by: 'contactID', contactId: 'c1' }), [{}]);
+
+		expect(received).toHaveLength(1);
+		expectRequest(received[0], 'GET', '/v5/contacts/c1');
+		expect(items).toEqual([]);
+		expect(error?.message).toBe('No Omnisend contact has contactID "c1" (item 0)');
+		expect((error as { description?: string }).description).toBe('Check the value, or set If Not Found to "Output Not Found".');
+	});
+
+	test.each([
+		['no body', undefined],
+		['an empty object', {}],
+		['a list', []],
+		['text', 'OK'],
+	])('a 200 by ID with %s gives { found: false, contactID } with If Not Found = Output "Not Found"', async (_what, body) => {
+		const { received } = omnisendFake(() => [200, body]);
+		const { items, error } = await runOmnisend(contact({ operation: 'get', by: 'contactID', contactId: 'c1', ifNotFound: 'notFound' }), [{}]);
+
+		expect(error).toBeUndefined();
+		expect(received).toHaveLength(1);
+		expect(items).toEqual([{ json: { found: false, contactID: 'c1' }, pairedItem: { item: 0 } }]);
+	});
+
 	test('an empty list by email fails the item naming the email by default', async () => {
 		const { received } = omnisendFake(() => [200, { contacts: [], paging: {} }]);
 		const { items, error } = await runOmnisend(contact({ operation: 'get', by: 'email', lookupEmail: 'Nobody@Example.com' }), [{}]);
@@ -307,6 +339,30 @@ describe('Contact › Get Many (GET /v5/contacts)', () => {
 			{ json: c(1), pairedItem: { item: 0 } },
 			{ json: c(2), pairedItem: { item: 0 } },
 			{ json: c(3), pairedItem: { item: 0 } },
+		]);
+	});
+
+	test('once the limit is reached paging stops before paging.next is looked at: a link to another host then is no error', async () => {
+		const elsewhere: string[] = [];
+		nock('https://evil.example.com')
+			.persist()
+			.get(/.*/)
+			.reply(function (uri) {
+				elsewhere.push(uri);
+				return [200, { contacts: [c(99)] }];
+			});
+		const { received } = omnisendFake(() => [
+			200,
+			{ contacts: [c(1), c(2)], paging: { next: 'https://evil.example.com/v5/contacts?limit=2&offset=2' } },
+		]);
+		const { items, error } = await runOmnisend(contact({ operation: 'getAll', limit: 2 }), [{}]);
+
+		expect(error).toBeUndefined();
+		expect(received.map((request) => request.path)).toEqual(['/v5/contacts?limit=2']);
+		expect(elsewhere).toEqual([]);
+		expect(items).toEqual([
+			{ json: c(1), pairedItem: { item: 0 } },
+			{ json: c(2), pairedItem: { item: 0 } },
 		]);
 	});
 
@@ -542,8 +598,8 @@ describe('Contact › Create or Update: output, statuses and identifiers', () =>
 		expect(error?.message).toBe('Phone "12" is not a valid phone number (read as GB) (item 0)');
 	});
 
-	test('SMS Status set while Invalid Phone = omit left the phone out: the item fails naming SMS Status, nothing is sent', async () => {
-		const { received } = omnisendFake(() => [201, { contactID: 'never' }]);
+	test('SMS Status set while Invalid Phone = omit left the phone out: the contact is written with its email, and the output says the SMS Status was not applied', async () => {
+		const { received } = omnisendFake(() => [201, { contactID: 'c5' }]);
 		const { items, error } = await runOmnisend(
 			contact({
 				operation: 'upsert',
@@ -551,47 +607,130 @@ describe('Contact › Create or Update: output, statuses and identifiers', () =>
 				phone: '={{ $json.phone }}',
 				emailStatus: 'subscribed',
 				smsStatus: 'subscribed',
-				options: { defaultCountry: 'GB', invalidPhone: 'omit' },
+				options: { defaultCountry: 'GB', invalidPhone: 'omit', statusDate: '2026-01-02T03:04:05Z' },
 			}),
 			[{ phone: 'not-a-phone' }],
 		);
 
-		expect(received).toHaveLength(0);
-		expect(items).toEqual([]);
-		expect(error?.message).toBe('SMS Status is "subscribed" but the item has no valid phone to apply it to (item 0)');
-		expect((error as { description?: string }).description).toBe('Map the phone for this item, or set SMS Status to Leave Unchanged.');
-	});
-
-	test('Email Status set on an item with only a phone: the item fails naming Email Status; with continueOnFail the other items are written', async () => {
-		const { received } = omnisendFake(() => [200, { contactID: 'c1' }]);
-		const { items, error } = await runOmnisend(
-			contact({ operation: 'upsert', email: '={{ $json.email }}', phone: '={{ $json.phone }}', emailStatus: 'unsubscribed', options: { statusDate: '2026-01-02T03:04:05Z' } }),
-			[{ phone: '+447700900123' }, { email: 'bo@example.com' }],
-			{ continueOnFail: true },
-		);
-
 		expect(error).toBeUndefined();
-		expect(received.map((request) => request.rawBody)).toEqual([
-			'{"identifiers":[{"type":"email","id":"bo@example.com","channels":{"email":{"status":"unsubscribed","statusDate":"2026-01-02T03:04:05Z"}},"sendWelcomeMessage":false}]}',
-		]);
+		expect(received).toHaveLength(1);
+		expectRequest(
+			received[0],
+			'POST',
+			'/v5/contacts',
+			'{"identifiers":[{"type":"email","id":"ann@example.com","channels":{"email":{"status":"subscribed","statusDate":"2026-01-02T03:04:05Z"}},"sendWelcomeMessage":false}]}',
+		);
 		expect(items).toEqual([
 			{
 				json: {
-					error: 'Email Status is "unsubscribed" but the item has no email to apply it to (item 0)',
-					description: 'Map the email for this item, or set Email Status to Leave Unchanged.',
+					status: 'created',
+					httpStatus: 201,
+					contactID: 'c5',
+					contact: { contactID: 'c5' },
+					notApplied: ['SMS Status "subscribed" not applied: the item has no valid phone'],
 				},
 				pairedItem: { item: 0 },
 			},
-			{ json: { status: 'updated', httpStatus: 200, contactID: 'c1', contact: { contactID: 'c1' } }, pairedItem: { item: 1 } },
 		]);
 	});
 
-	test('SMS Status set on an item with only an email fails too (no silent drop of the status)', async () => {
-		const { received } = omnisendFake(() => [200, { contactID: 'never' }]);
-		const { error } = await runOmnisend(contact({ operation: 'upsert', email: 'ann@example.com', phone: '={{ $json.phone }}', smsStatus: 'nonSubscribed' }), [{}]);
+	test('Email Status set on an item with only a phone: the contact is written by its phone, without channels, and the output says the Email Status was not applied', async () => {
+		const { received } = omnisendFake((_request, index) => [200, { contactID: `c${index + 1}` }]);
+		const { items, error } = await runOmnisend(
+			contact({
+				operation: 'upsert',
+				email: '={{ $json.email }}',
+				phone: '={{ $json.phone }}',
+				emailStatus: 'unsubscribed',
+				options: { statusDate: '2026-01-02T03:04:05Z' },
+				requestOptions: { concurrency: 1 },
+			}),
+			[{ phone: '+447700900123' }, { email: 'bo@example.com' }],
+		);
 
-		expect(received).toHaveLength(0);
-		expect(error?.message).toBe('SMS Status is "nonSubscribed" but the item has no valid phone to apply it to (item 0)');
+		expect(error).toBeUndefined();
+		expect(received).toHaveLength(2);
+		expectRequest(received[0], 'POST', '/v5/contacts', '{"identifiers":[{"type":"phone","id":"+447700900123","sendWelcomeMessage":false}]}');
+		expectRequest(
+			received[1],
+			'POST',
+			'/v5/contacts',
+			'{"identifiers":[{"type":"email","id":"bo@example.com","channels":{"email":{"status":"unsubscribed","statusDate":"2026-01-02T03:04:05Z"}},"sendWelcomeMessage":false}]}',
+		);
+		expect(items).toEqual([
+			{
+				json: {
+					status: 'updated',
+					httpStatus: 200,
+					contactID: 'c1',
+					contact: { contactID: 'c1' },
+					notApplied: ['Email Status "unsubscribed" not applied: the item has no email'],
+				},
+				pairedItem: { item: 0 },
+			},
+			{ json: { status: 'updated', httpStatus: 200, contactID: 'c2', contact: { contactID: 'c2' } }, pairedItem: { item: 1 } },
+		]);
+	});
+
+	test('SMS Status set on an item with only an email: written by its email, and the status is reported as not applied (never dropped silently)', async () => {
+		const { received } = omnisendFake(() => [200, { contactID: 'c1' }]);
+		const { items, error } = await runOmnisend(
+			contact({ operation: 'upsert', email: 'ann@example.com', phone: '={{ $json.phone }}', smsStatus: 'nonSubscribed' }),
+			[{}],
+		);
+
+		expect(error).toBeUndefined();
+		expect(received).toHaveLength(1);
+		expectRequest(received[0], 'POST', '/v5/contacts', '{"identifiers":[{"type":"email","id":"ann@example.com","sendWelcomeMessage":false}]}');
+		expect(items).toEqual([
+			{
+				json: {
+					status: 'updated',
+					httpStatus: 200,
+					contactID: 'c1',
+					contact: { contactID: 'c1' },
+					notApplied: ['SMS Status "nonSubscribed" not applied: the item has no valid phone'],
+				},
+				pairedItem: { item: 0 },
+			},
+		]);
+	});
+
+	test('both statuses set on an item with only a phone: the SMS status and its consent go on the phone; only the Email Status is reported', async () => {
+		const { received } = omnisendFake(() => [201, { contactID: 'c8' }]);
+		const { items, error } = await runOmnisend(
+			contact({
+				operation: 'upsert',
+				email: '={{ $json.email }}',
+				phone: '+44 7700 900123',
+				emailStatus: 'subscribed',
+				smsStatus: 'subscribed',
+				consent: { source: 'pos', ip: '203.0.113.7' },
+				options: { statusDate: '2026-01-02T03:04:05Z', sendWelcomeMessage: true },
+			}),
+			[{ email: ' ' }],
+		);
+
+		expect(error).toBeUndefined();
+		expect(received).toHaveLength(1);
+		expectRequest(
+			received[0],
+			'POST',
+			'/v5/contacts',
+			'{"identifiers":[{"type":"phone","id":"+447700900123","channels":{"sms":{"status":"subscribed","statusDate":"2026-01-02T03:04:05Z"}},"consent":{"source":"pos","ip":"203.0.113.7"},"sendWelcomeMessage":true}]}',
+		);
+		expect(items).toEqual([
+			{
+				json: {
+					status: 'created',
+					httpStatus: 201,
+					contactID: 'c8',
+					contact: { contactID: 'c8' },
+					notApplied: ['Email Status "subscribed" not applied: the item has no email'],
+				},
+				pairedItem: { item: 0 },
+			},
+		]);
 	});
 
 	test.each([['={{ $json.tags }}'], [''], [' , ']])('an empty Tags field (%j) is not sent at all, never as "tags":[]', async (tags) => {
@@ -682,17 +821,12 @@ describe('Contact › Update: output, tags, validation and Omnisend\'s refusals'
 		expect(error).toBeUndefined();
 		expect(received).toHaveLength(1);
 		expectRequest(received[0], 'PATCH', '/v5/contacts/c1', '{"firstName":"Bo","customProperties":{"p":"x"}}');
-		expect(items).toEqual([
-			{
-				json: {
-					error: 'Omnisend answered 409: Conflict; phone +447700900123 belongs to another contact',
-					description:
-						'Another Omnisend contact already owns this email or phone. Update that contact instead, or send a different identifier.',
-					httpCode: '409',
-				},
-				pairedItem: { item: 0 },
-			},
-		]);
+		expect(items).toHaveLength(1);
+		expectErrorItem(items[0], 0, {
+			message: 'Omnisend answered 409: Conflict; phone +447700900123 belongs to another contact',
+			description: 'Another Omnisend contact already owns this email or phone. Update that contact instead, or send a different identifier.',
+			httpCode: '409',
+		});
 	});
 });
 

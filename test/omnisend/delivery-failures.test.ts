@@ -1,10 +1,11 @@
 import nock from 'nock';
 import type { INodeParameters } from 'n8n-workflow';
+import type { NodeApiError } from 'n8n-workflow';
 
 import { rateLimitWaitMs } from '../../nodes/Omnisend/transport';
 import { runWorkflow } from '../harness/run-workflow';
 import type { Received } from './fixtures';
-import { API_KEY, omnisendFake, omnisendWorkflow, runOmnisend, wait } from './fixtures';
+import { API_KEY, CREDENTIALS, expectErrorItem, omnisendFake, omnisendWorkflow, runOmnisend, wait } from './fixtures';
 
 const sendEvent: INodeParameters = {
 	resource: 'event',
@@ -134,16 +135,12 @@ describe('429 rate limit', () => {
 
 		expect(error).toBeUndefined();
 		expect(received).toHaveLength(2);
-		expect(items).toEqual([
-			{
-				json: {
-					error: 'Omnisend answered 429: Too Many Requests',
-					description: `Omnisend kept rate-limiting after 2 attempts (400 requests/minute per store, shared by all keys). The item was not sent; lower Concurrency. ${LATER}`,
-					httpCode: '429',
-				},
-				pairedItem: { item: 0 },
-			},
-		]);
+		expect(items).toHaveLength(1);
+		expectErrorItem(items[0], 0, {
+			message: 'Omnisend answered 429: Too Many Requests',
+			description: `Omnisend kept rate-limiting after 2 attempts (400 requests/minute per store, shared by all keys). The item was not sent; lower Concurrency. ${LATER}`,
+			httpCode: '429',
+		});
 	});
 });
 
@@ -356,23 +353,80 @@ describe('continueOnFail', () => {
 		expect(items).toHaveLength(6);
 		expect(items.map((item) => item.pairedItem)).toEqual(input.map((_, index) => ({ item: index })));
 		expect(items[0].json).toMatchObject({ status: 'sent', event: { contact: { email: 'good1@example.com' } } });
-		expect(items[1].json).toEqual({
-			error: 'Omnisend answered 400: bad; contact.email: invalid email',
-			description:
-				'Omnisend refused the request as invalid. Fix the fields it names; sending it again unchanged will fail the same way.',
+		expect(items[0].error).toBeUndefined();
+		expectErrorItem(items[1], 1, {
+			message: 'Omnisend answered 400: bad; contact.email: invalid email',
+			description: 'Omnisend refused the request as invalid. Fix the fields it names; sending it again unchanged will fail the same way.',
 			httpCode: '400',
 		});
-		expect(items[2].json).toEqual({
-			error: 'Email "not-an-email" is not an email address (item 2)',
+		expectErrorItem(items[2], 2, {
+			message: 'Email "not-an-email" is not an email address (item 2)',
 			description: 'Fix "Email" for item 2; nothing was sent for it.',
 		});
-		expect(items[3].json).toEqual({
-			status: 'skipped',
-			reason: 'No email and no phone: Omnisend needs at least one to identify the contact',
-			eventName: 'x',
+		expect(items[3]).toEqual({
+			json: {
+				status: 'skipped',
+				reason: 'No email and no phone: Omnisend needs at least one to identify the contact',
+				eventName: 'x',
+			},
+			pairedItem: { item: 3 },
 		});
-		expect(items[4].json).toMatchObject({ error: 'Omnisend answered 403: forbidden', httpCode: '403' });
+		expectErrorItem(items[4], 4, {
+			message: 'Omnisend answered 403: forbidden',
+			description:
+				'The API key lacks a permission this call needs. In Omnisend → Store settings → API keys grant Events (write) for events and Contacts (read and write) for contacts.',
+			httpCode: '403',
+		});
 		expect(items[5].json).toMatchObject({ status: 'sent', event: { contact: { email: 'good2@example.com' } } });
+		expect(items[5].error).toBeUndefined();
+	});
+});
+
+describe('On Error = "Continue (using error output)"', () => {
+	test('a failing item goes to the error output (output 1) alone, with its message and pairing; the sent items stay on output 0', async () => {
+		const { received } = omnisendFake((request) =>
+			emailOf(request) === 'bad@example.com' ? [400, { error: 'bad', errors: [{ field: 'contact.email', message: 'invalid email' }] }] : [202],
+		);
+		const workflow = omnisendWorkflow(withOptions({ concurrency: 1 }), { continueOnFail: true });
+		workflow.nodes[1].onError = 'continueErrorOutput';
+		const input = [{ email: 'a@example.com' }, { email: 'bad@example.com' }, { email: 'c@example.com' }];
+		const result = await runWorkflow(workflow, { credentials: CREDENTIALS, input });
+
+		expect(result.nodeError('Omnisend')).toBeUndefined();
+		expect(received.map(emailOf)).toEqual(['a@example.com', 'bad@example.com', 'c@example.com']);
+		const sent = result.output('Omnisend', 0);
+		expect(sent.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 2 }]);
+		expect(sent.map((item) => item.json)).toEqual([
+			{
+				status: 'sent',
+				httpStatus: 202,
+				attempts: 1,
+				eventName: 'x',
+				event: { eventName: 'x', origin: 'api', contact: { email: 'a@example.com' }, properties: {} },
+			},
+			{
+				status: 'sent',
+				httpStatus: 202,
+				attempts: 1,
+				eventName: 'x',
+				event: { eventName: 'x', origin: 'api', contact: { email: 'c@example.com' }, properties: {} },
+			},
+		]);
+		expect(sent.map((item) => item.error)).toEqual([undefined, undefined]);
+		// n8n merges the input item into what goes to the error output, so the item can be retried as is.
+		expect(result.output('Omnisend', 1)).toEqual([
+			{
+				json: {
+					email: 'bad@example.com',
+					error: 'Omnisend answered 400: bad; contact.email: invalid email',
+					details: {
+						description: 'Omnisend refused the request as invalid. Fix the fields it names; sending it again unchanged will fail the same way.',
+						httpCode: '400',
+					},
+				},
+				pairedItem: { item: 1 },
+			},
+		]);
 	});
 });
 
@@ -498,16 +552,26 @@ describe('error bodies that echo the API key', () => {
 
 		expect(error).toBeUndefined();
 		expect(received).toHaveLength(1);
-		expect(items).toEqual([
-			{
-				json: {
-					error: 'Omnisend answered 400: bad; X-API-KEY *** is not valid for this store',
-					description: 'Omnisend refused the request as invalid. Fix the fields it names; sending it again unchanged will fail the same way.',
-					httpCode: '400',
-				},
-				pairedItem: { item: 0 },
-			},
+		expect(items).toHaveLength(1);
+		expectErrorItem(items[0], 0, {
+			message: 'Omnisend answered 400: bad; X-API-KEY *** is not valid for this store',
+			description: 'Omnisend refused the request as invalid. Fix the fields it names; sending it again unchanged will fail the same way.',
+			httpCode: '400',
+		});
+	});
+
+	test('the key is masked in the kept error body too: in strings and in keys, at any depth', async () => {
+		omnisendFake(() => [
+			400,
+			{ error: 'bad', meta: { [API_KEY]: { deeper: [`k=${API_KEY}`, { [`x-${API_KEY}`]: [API_KEY, 7] }] } } },
 		]);
+		const { error } = await runOmnisend(sendEvent, [{ email: 'a@b.co' }]);
+
+		expect(error?.message).toBe('Omnisend answered 400: bad');
+		expect((error as NodeApiError).errorResponse).toEqual({
+			statusCode: 400,
+			body: { error: 'bad', meta: { '***': { deeper: ['k=***', { 'x-***': ['***', 7] }] } } },
+		});
 	});
 });
 
@@ -554,14 +618,13 @@ describe('the credential\'s Base URL', () => {
 
 		expect(error).toBeUndefined();
 		expect(received).toHaveLength(0);
-		const json = {
-			error: 'The Omnisend credential\'s Base URL "http://api.example.com/v5" is not usable',
-			description: 'Use https://api.omnisend.com/v5, or http:// only for a fake on this machine (localhost): the API key must not travel unencrypted.',
-		};
-		expect(items).toEqual([
-			{ json, pairedItem: { item: 0 } },
-			{ json, pairedItem: { item: 1 } },
-		]);
+		expect(items).toHaveLength(2);
+		for (const index of [0, 1]) {
+			expectErrorItem(items[index], index, {
+				message: 'The Omnisend credential\'s Base URL "http://api.example.com/v5" is not usable',
+				description: 'Use https://api.omnisend.com/v5, or http:// only for a fake on this machine (localhost): the API key must not travel unencrypted.',
+			});
+		}
 	});
 
 	test.each([['http://127.0.0.1:4010/v5', 'http://127.0.0.1:4010'], ['http://localhost:4010/v5/', 'http://localhost:4010'], ['http://127.1.2.3:4010/v5', 'http://127.1.2.3:4010']])(

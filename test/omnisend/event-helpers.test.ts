@@ -1,4 +1,5 @@
 import { InvalidFieldError, normalizeEmail, normalizePhone, parseCountry } from '../../nodes/Omnisend/helpers/identity';
+import type { PropertyType } from '../../nodes/Omnisend/helpers/properties';
 import { coerceProperty, rfc3339, toDiscounts, toLineItems, typedPropertiesToObject } from '../../nodes/Omnisend/helpers/properties';
 import { CRM_RELAY_NAMESPACE, uuidV5 } from '../../nodes/shared/uuid';
 
@@ -254,6 +255,20 @@ describe('coerceProperty', () => {
 		expect(invalid(() => coerceProperty('d', { at: 1 }, 'dateTime')).message).toBe('Property "d" must be a date and time, got {"at":1}');
 	});
 
+	test('a type this version does not know is refused naming the property, never dropped silently', () => {
+		const unknown = invalid(() => coerceProperty('amount', '1.5', 'decimal' as PropertyType));
+		expect(unknown.field).toBe('Property "amount"');
+		expect(unknown.message).toBe('Unknown property type "decimal"');
+		expect(unknown.hint).toBe('Pick the type again in the node.');
+		expect(invalid(() => coerceProperty('amount', 0, 'decimal' as PropertyType)).message).toBe('Unknown property type "decimal"');
+		const named = invalid(() => coerceProperty({ field: 'Event Time' }, 'x', 'date' as PropertyType));
+		expect(named.field).toBe('Event Time');
+		expect(named.message).toBe('Unknown property type "date"');
+		const row = invalid(() => typedPropertiesToObject([{ key: 'ok', type: 'string', value: 'x' }, { key: 'amount', type: 'decimal' as PropertyType, value: 2 }]));
+		expect(row.field).toBe('Property "amount"');
+		expect(row.message).toBe('Unknown property type "decimal"');
+	});
+
 	test('json: objects and lists, from text or as given', () => {
 		expect(coerceProperty('j', '{"a":[1,2]}', 'json')).toEqual({ a: [1, 2] });
 		expect(coerceProperty('j', '[]', 'json')).toEqual([]);
@@ -299,6 +314,7 @@ describe('toLineItems: tracker product lists as Omnisend lineItems', () => {
 			extra: { a: 1 },
 			price: 40,
 			product_name: 'Wool Scarf',
+			productDiscount: '5.5',
 			product_id: 'SKU-1',
 			sku: 'W-1',
 			url: 'https://shop.example.com/p/sku-1',
@@ -306,41 +322,76 @@ describe('toLineItems: tracker product lists as Omnisend lineItems', () => {
 			variant_id: 'V-1',
 			brand: 'Acme',
 			description: 'Warm',
-			discount: '5.5',
+			discount: '1',
 			color: 'red',
 		};
 		const list = toLineItems('Products', [product]);
 		expect(JSON.stringify(list)).toBe(
-			'[{"productID":"SKU-1","productSKU":"W-1","productTitle":"Wool Scarf","productDescription":"Warm","productPrice":40,"productDiscount":5.5,"productQuantity":2,"productURL":"https://shop.example.com/p/sku-1","productImageURL":"https://shop.example.com/i/sku-1.jpg","productVariantID":"V-1","productVendor":"Acme","extra":{"a":1},"color":"red"}]',
+			'[{"productID":"SKU-1","productSKU":"W-1","productTitle":"Wool Scarf","productPrice":40,"productQuantity":2,"productURL":"https://shop.example.com/p/sku-1","productImageURL":"https://shop.example.com/i/sku-1.jpg","productDiscount":5.5,"extra":{"a":1},"variant_id":"V-1","brand":"Acme","description":"Warm","discount":"1","color":"red"}]',
 		);
 		// The item's own object is left as it was.
 		expect(product.product_id).toBe('SKU-1');
-		expect(Object.keys(product)).toHaveLength(13);
+		expect(Object.keys(product)).toHaveLength(14);
 	});
 
 	test.each([
 		['product_id', 'productID', 'P-1', '"P-1"'],
-		['productId', 'productID', 'P-1', '"P-1"'],
-		['id', 'productID', 77, '"77"'],
+		['product_id', 'productID', 77, '"77"'],
 		['sku', 'productSKU', 'S-1', '"S-1"'],
 		['product_name', 'productTitle', 'Hat', '"Hat"'],
 		['name', 'productTitle', 'Hat', '"Hat"'],
-		['title', 'productTitle', 'Hat', '"Hat"'],
-		['description', 'productDescription', 'Soft', '"Soft"'],
 		['price', 'productPrice', '19.50', '19.5'],
-		['discount', 'productDiscount', 0, '0'],
 		['quantity', 'productQuantity', '3.0', '3'],
 		['url', 'productURL', 'https://s.example/p', '"https://s.example/p"'],
-		['product_url', 'productURL', 'https://s.example/p', '"https://s.example/p"'],
 		['image_url', 'productImageURL', 'https://s.example/i.png', '"https://s.example/i.png"'],
-		['imageURL', 'productImageURL', 'https://s.example/i.png', '"https://s.example/i.png"'],
-		['image', 'productImageURL', 'https://s.example/i.png', '"https://s.example/i.png"'],
-		['variant_id', 'productVariantID', 'V-2', '"V-2"'],
-		['variant', 'productVariantID', 'V-2', '"V-2"'],
-		['brand', 'productVendor', 'Acme', '"Acme"'],
-		['vendor', 'productVendor', 'Acme', '"Acme"'],
 	])('%s becomes %s (%j → %s)', (alias, omnisend, value, json) => {
 		expect(JSON.stringify(toLineItems('Products', [{ [alias]: value }]))).toBe(`[{"${omnisend}":${json}}]`);
+	});
+
+	test.each([
+		['id', 77],
+		['productId', 'P-1'],
+		['title', 'Hat'],
+		['description', 'Soft'],
+		['discount', 0],
+		['discount', '2.5'],
+		['product_url', 'https://s.example/p'],
+		['imageURL', 'https://s.example/i.png'],
+		['image', 'https://s.example/i.png'],
+		['variant_id', 'V-2'],
+		['variant', 'V-2'],
+		['brand', 'Acme'],
+		['vendor', 'Acme'],
+		['productVariantID', 'V-2'],
+		['productDescription', 'Soft'],
+		['productVendor', 'Acme'],
+	])('%s is not a tracker name for a line-item field: it passes through unchanged (%j)', (key, value) => {
+		expect(toLineItems('Products', [{ [key]: value }])).toEqual([{ [key]: value }]);
+		expect(JSON.stringify(toLineItems('Products', [{ sku: 'S-1', [key]: value }]))).toBe(
+			`[{"productSKU":"S-1",${JSON.stringify(key)}:${JSON.stringify(value)}}]`,
+		);
+	});
+
+	test('productDiscount has no tracker alias; its own name is a number', () => {
+		expect(JSON.stringify(toLineItems('Products', [{ productDiscount: '0.50' }]))).toBe('[{"productDiscount":0.5}]');
+		expect(JSON.stringify(toLineItems('Products', [{ discount: 3, productDiscount: 0 }]))).toBe('[{"productDiscount":0,"discount":3}]');
+		expect(invalid(() => toLineItems('Products', [{ productDiscount: '10%' }])).message).toBe(
+			'Property "Products[0].productDiscount" must be a number, got "10%"',
+		);
+	});
+
+	test('a blank value never wins: the next name with a value is used, and the blank names are dropped', () => {
+		expect(toLineItems('Products', [{ productPrice: '', price: 3 }])).toEqual([{ productPrice: 3 }]);
+		expect(JSON.stringify(toLineItems('Products', [{ productPrice: '', price: 3 }]))).toBe('[{"productPrice":3}]');
+		expect(toLineItems('Products', [{ price: '  ' }])).toEqual([{}]);
+		expect(JSON.stringify(toLineItems('Products', [{ productTitle: null, product_name: ' ', name: 'Hat' }]))).toBe('[{"productTitle":"Hat"}]');
+		expect(JSON.stringify(toLineItems('Products', [{ productID: undefined, product_id: 'P-1', color: 'red' }]))).toBe(
+			'[{"productID":"P-1","color":"red"}]',
+		);
+		// A blank alias is dropped even when Omnisend's own name has the value.
+		expect(JSON.stringify(toLineItems('Products', [{ quantity: '', productQuantity: '2' }]))).toBe('[{"productQuantity":2}]');
+		// Blank everywhere: no key at all, never an empty or made-up value.
+		expect(toLineItems('Products', [{ productSKU: ' ', sku: null, productQuantity: '', quantity: undefined }])).toEqual([{}]);
 	});
 
 	test('Omnisend\'s own name is taken as it is, with its value coerced', () => {
@@ -354,6 +405,7 @@ describe('toLineItems: tracker product lists as Omnisend lineItems', () => {
 		expect(JSON.stringify(toLineItems('Products', [{ id: 'ID', productId: 'PI', product_id: 'P_I' }]))).toBe(
 			'[{"productID":"P_I","id":"ID","productId":"PI"}]',
 		);
+		expect(JSON.stringify(toLineItems('Products', [{ name: 'N', product_name: 'PN' }]))).toBe('[{"productTitle":"PN","name":"N"}]');
 		expect(JSON.stringify(toLineItems('Products', [{ title: 'T', name: 'N' }]))).toBe('[{"productTitle":"N","title":"T"}]');
 		expect(JSON.stringify(toLineItems('Products', [{ image: 'c', imageURL: 'b', image_url: 'a' }]))).toBe(
 			'[{"productImageURL":"a","image":"c","imageURL":"b"}]',
@@ -403,8 +455,37 @@ describe('toDiscounts: codes as Omnisend discounts', () => {
 		expect(toDiscounts(value)).toEqual(expected);
 	});
 
-	test.each([[''], [' , '], [undefined], [null], [[]], [['', ' ']]])('empty (%j) is undefined: no discounts key', (value) => {
-		expect(toDiscounts(value)).toBeUndefined();
+	test.each([
+		[[{ code: 'A' }, { code: ' B ' }], [{ code: 'A' }, { code: 'B' }]],
+		[['A', { code: 'B' }], [{ code: 'A' }, { code: 'B' }]],
+		[[{ code: 'A', amount: 5 }], [{ code: 'A' }]],
+		[[{ code: 'A' }, { amount: 5 }], [{ code: 'A' }]],
+		[[{ code: 'A' }, { code: '' }, { code: null }], [{ code: 'A' }]],
+	])('a list of {code} objects: %j → %j', (value, expected) => {
+		expect(toDiscounts(value)).toEqual(expected);
+	});
+
+	test.each([[''], [' , '], [undefined], [null], [[]], [['', ' ']], [[{ amount: 5 }]], [[{ code: ' ' }]]])(
+		'empty (%j) is undefined: no discounts key',
+		(value) => {
+			expect(toDiscounts(value)).toBeUndefined();
+		},
+	);
+
+	test.each([
+		[[['A']], 'Discount Codes must be codes (text), got ["A"]'],
+		[[{ code: { x: 1 } }], 'Discount Codes must be codes (text), got {"code":{"x":1}}'],
+		[[{ code: ['A'] }], 'Discount Codes must be codes (text), got {"code":["A"]}'],
+		[['A', ['B', 'C']], 'Discount Codes must be codes (text), got ["B","C"]'],
+	])('an entry that is not a code (%j) is refused naming Discount Codes', (value, message) => {
+		const error = invalid(() => toDiscounts(value));
+		expect(error.field).toBe('Discount Codes');
+		expect(error.message).toBe(message);
+	});
+
+	test('a single {code} object counts as one code, never sent as "[object Object]"', () => {
+		expect(toDiscounts({ code: ' A ' })).toEqual([{ code: 'A' }]);
+		expect(invalid(() => toDiscounts({ code: { x: 1 } })).message).toMatch(/^Discount Codes must be codes \(text\)/);
 	});
 });
 

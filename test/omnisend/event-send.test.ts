@@ -5,7 +5,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { Received } from './fixtures';
 import { runWorkflow } from '../harness/run-workflow';
-import { CREDENTIALS, expectEvent, omnisendFake, omnisendWorkflow, runOmnisend } from './fixtures';
+import { CREDENTIALS, expectErrorItem, expectEvent, omnisendFake, omnisendWorkflow, runOmnisend } from './fixtures';
 
 const SEED = path.resolve(__dirname, '../../../shared/seeds/001_e7d3259b81e60e90.txt');
 const UUID_V5 = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -290,7 +290,7 @@ describe('Event › Send: the seed-001 presets on the wire', () => {
 		expect(items[0].json).toEqual({ status: 'sent', httpStatus: 202, attempts: 1, eventName: 'placed order', event: JSON.parse(expected) });
 	});
 
-	test('Placed Order: several discount codes become one {code} each; a list of codes works too; the order of keys is Omnisend\'s', async () => {
+	test('Placed Order: several discount codes become one {code} each; a list of codes or of {code} objects works too; the order of keys is Omnisend\'s', async () => {
 		const { received } = omnisendFake(() => [202]);
 		const { error } = await runOmnisend(
 			send({
@@ -305,15 +305,49 @@ describe('Event › Send: the seed-001 presets on the wire', () => {
 				requestOptions: { concurrency: 1 },
 			}),
 			[
-				{ id: 'A-1', total: '120.50', codes: 'WELCOME10, VIP ,', items: '[{"sku":"S-1","title":"Hat","price":"60.25","quantity":"2","vendor":"Acme"}]' },
+				{ id: 'A-1', total: '120.50', codes: 'WELCOME10, VIP ,', items: '[{"sku":"S-1","name":"Hat","price":"60.25","quantity":"2","vendor":"Acme"}]' },
 				{ id: 'A-2', total: 5, codes: ['X1', 'X2'], items: [] },
+				{ id: 'A-3', total: 7, codes: [{ code: 'A' }, { code: ' B ' }], items: [] },
 			],
 		);
 		expect(error).toBeUndefined();
+		// "vendor" is not one of the renamed tracker names: it follows the renamed keys unchanged.
 		expect(received.map((request) => request.rawBody)).toEqual([
-			'{"eventName":"placed order","origin":"api","eventVersion":"v2","contact":{"email":"jane@example.com"},"properties":{"orderID":"A-1","totalPrice":120.5,"currency":"EUR","discounts":[{"code":"WELCOME10"},{"code":"VIP"}],"marketing_consent":"unsubscribed","lineItems":[{"productSKU":"S-1","productTitle":"Hat","productPrice":60.25,"productQuantity":2,"productVendor":"Acme"}]}}',
+			'{"eventName":"placed order","origin":"api","eventVersion":"v2","contact":{"email":"jane@example.com"},"properties":{"orderID":"A-1","totalPrice":120.5,"currency":"EUR","discounts":[{"code":"WELCOME10"},{"code":"VIP"}],"marketing_consent":"unsubscribed","lineItems":[{"productSKU":"S-1","productTitle":"Hat","productPrice":60.25,"productQuantity":2,"vendor":"Acme"}]}}',
 			'{"eventName":"placed order","origin":"api","eventVersion":"v2","contact":{"email":"jane@example.com"},"properties":{"orderID":"A-2","totalPrice":5,"currency":"EUR","discounts":[{"code":"X1"},{"code":"X2"}],"marketing_consent":"unsubscribed","lineItems":[]}}',
+			'{"eventName":"placed order","origin":"api","eventVersion":"v2","contact":{"email":"jane@example.com"},"properties":{"orderID":"A-3","totalPrice":7,"currency":"EUR","discounts":[{"code":"A"},{"code":"B"}],"marketing_consent":"unsubscribed","lineItems":[]}}',
 		]);
+	});
+
+	test('Placed Order: a discount entry that is not a code (a list inside the list, a code that is an object) fails the item; nothing is sent', async () => {
+		const { received } = omnisendFake(() => [202]);
+		const { items, error } = await runOmnisend(
+			send({
+				preset: 'placedOrder',
+				email: 'jane@example.com',
+				orderID: '={{ $json.id }}',
+				value: 5,
+				currency: 'EUR',
+				discountCode: '={{ $json.codes }}',
+				requestOptions: { concurrency: 1 },
+			}),
+			[
+				{ id: 'A-1', codes: [['A']] },
+				{ id: 'A-2', codes: [{ code: { x: 1 } }] },
+			],
+			{ continueOnFail: true },
+		);
+		expect(error).toBeUndefined();
+		expect(received).toHaveLength(0);
+		expect(items).toHaveLength(2);
+		expectErrorItem(items[0], 0, {
+			message: 'Discount Codes must be codes (text), got ["A"] (item 0)',
+			description: 'Fix "Discount Codes" for item 0; nothing was sent for it.',
+		});
+		expectErrorItem(items[1], 1, {
+			message: 'Discount Codes must be codes (text), got {"code":{"x":1}} (item 1)',
+			description: 'Fix "Discount Codes" for item 1; nothing was sent for it.',
+		});
 	});
 
 	test('Placed Order: empty discount codes and no products send no discounts and no lineItems keys; consent still comes after the order fields', async () => {
@@ -495,6 +529,25 @@ describe('Event › Send: property types', () => {
 		);
 		expect(received).toHaveLength(0);
 		expect(error?.message).toBe(message);
+	});
+
+	test('a property type this version does not know (e.g. "decimal" from another version) fails the item; the value is never dropped silently', async () => {
+		const { received } = omnisendFake(() => [202]);
+		const { items, error } = await runOmnisend(
+			send({
+				preset: 'custom',
+				customEventName: 'x',
+				email: 'jane@example.com',
+				additionalProperties: { property: [{ key: 'amount', type: 'decimal', value: '1.5' }] },
+			}),
+			[{}],
+		);
+		expect(received).toHaveLength(0);
+		expect(items).toEqual([]);
+		// n8n keeps a plain copy of the node's error in the run: its name says what it was.
+		expect(error?.name).toBe('NodeOperationError');
+		expect(error?.message).toBe('Unknown property type "decimal" (item 0)');
+		expect((error as unknown as { description?: string }).description).toBe('Pick the type again in the node.');
 	});
 
 	test('the same key set by a preset field and an additional property is an error', async () => {
@@ -815,8 +868,8 @@ describe('Event › Send: continueOnFail', () => {
 		expect(items).toHaveLength(3);
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(items[0].json).toMatchObject({ status: 'sent', event: { contact: { email: 'a@example.com' } } });
-		expect(items[1].json).toEqual({
-			error: 'Property "quantity" must be a whole number, got 1.5 (item 1)',
+		expectErrorItem(items[1], 1, {
+			message: 'Property "quantity" must be a whole number, got 1.5 (item 1)',
 			description:
 				'Omnisend rejects a property whose type changes between events; send "quantity" as a whole number every time, or fix the source value.',
 		});
@@ -933,8 +986,21 @@ describe('Event › Send: times follow the workflow time zone', () => {
 		expect(received.map((request) => request.rawBody)).toEqual([
 			'{"eventName":"x","origin":"api","contact":{"email":"jane@example.com"},"properties":{"local":"2026-07-01T07:30:00Z","unix":"2026-07-01T07:30:00Z","http":"2026-07-01T09:30:00Z"}}',
 		]);
-		expect(items[1].json).toEqual({
-			error: 'Property "local" must be a date and time, got "07/01/2026 09:30" (item 1)',
+		expect(items).toHaveLength(2);
+		expect(items[0]).toEqual({
+			json: {
+				status: 'sent',
+				httpStatus: 202,
+				attempts: 1,
+				eventName: 'x',
+				event: JSON.parse(
+					'{"eventName":"x","origin":"api","contact":{"email":"jane@example.com"},"properties":{"local":"2026-07-01T07:30:00Z","unix":"2026-07-01T07:30:00Z","http":"2026-07-01T09:30:00Z"}}',
+				),
+			},
+			pairedItem: { item: 0 },
+		});
+		expectErrorItem(items[1], 1, {
+			message: 'Property "local" must be a date and time, got "07/01/2026 09:30" (item 1)',
 			description: 'Omnisend rejects a property whose type changes between events; send "local" as a date and time every time, or fix the source value.',
 		});
 	});

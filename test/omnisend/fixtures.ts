@@ -1,5 +1,5 @@
 import nock from 'nock';
-import type { INodeParameters } from 'n8n-workflow';
+import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import type { RunOptions, WorkflowJson } from '../harness/run-workflow';
 import { runWorkflow, triggeredWorkflow } from '../harness/run-workflow';
@@ -80,4 +80,23 @@ export function omnisendFake(reply: (request: Received, index: number) => Reply 
 		});
 	}
 	return { received, scope };
+}
+
+/** What an error item must say. */
+export interface ExpectedItemError {
+	message: string;
+	description?: string;
+	httpCode?: string;
+}
+
+/**
+ * An item that failed under continueOnFail, exactly: `{ json: { error, details }, pairedItem }`.
+ * Only those json keys, so n8n routes it to the error output under "Continue (using error output)".
+ */
+export function expectErrorItem(item: INodeExecutionData | undefined, pairedIndex: number, expected: ExpectedItemError) {
+	expect(item).toBeDefined();
+	const details: Record<string, string> = {};
+	if (expected.description !== undefined) details.description = expected.description;
+	if (expected.httpCode !== undefined) details.httpCode = expected.httpCode;
+	expect(item).toEqual({ json: { error: expected.message, details }, pairedItem: { item: pairedIndex } });
 }

@@ -130,6 +130,14 @@ const scenarios: Scenario[] = [
 		sends: true,
 	},
 	{
+		name: '400 whose body holds the API key as an object key and deep inside lists',
+		parameters: sendEvent,
+		input: [{ email: 'a@b.co' }],
+		reply: () => [400, { error: 'bad', meta: { [API_KEY]: [{ nested: [{ [`x-${API_KEY}`]: `v=${API_KEY}` }] }] } }],
+		fails: true,
+		sends: true,
+	},
+	{
 		name: '500 whose text body echoes the API key',
 		parameters: { ...sendEvent, requestOptions: { serverErrorRetries: 0 } },
 		input: [{ email: 'a@b.co' }],

@@ -111,11 +111,14 @@ export async function runPerItem(this: IExecuteFunctions, operation: OperationEx
 		} catch (caught) {
 			const error = toNodeError(this, caught, itemIndex);
 			if (!this.continueOnFail()) throw error;
-			const details = error as NodeApiError;
-			const json: IDataObject = { error: error.message };
-			if (details.description) json.description = details.description;
-			if (details.httpCode) json.httpCode = details.httpCode;
-			return [{ json, pairedItem: { item: itemIndex } }];
+			// Only `error` and `details` in json: that is what n8n routes to the error output under
+			// "Continue (using error output)" (merged there with the input item), and it keeps
+			// the description and HTTP code readable downstream ($json.details.description).
+			const { description, httpCode } = error as NodeApiError;
+			const details: IDataObject = {};
+			if (description) details.description = description;
+			if (httpCode) details.httpCode = httpCode;
+			return [{ json: { error: error.message, details }, pairedItem: { item: itemIndex } }];
 		}
 	});
 	return [perItem.flat()];

@@ -130,6 +130,9 @@ export function coerceProperty(key: ValueName, value: unknown, type: PropertyTyp
 			if (typeof parsed !== 'object' || parsed === null) refuse(key, value, 'JSON (an object or a list)');
 			return parsed;
 		}
+		default:
+			// A type this version does not know (e.g. from a workflow made with another version).
+			throw new InvalidFieldError(typeof key === 'string' ? `Property "${key}"` : key.field, `Unknown property type "${String(type)}"`, 'Pick the type again in the node.');
 	}
 }
 
@@ -159,18 +162,17 @@ export function typedPropertiesToObject(rows: TypedPropertyEntry[] | undefined, 
  * names storefront trackers (Segment/Datafly `products[]`) use for them.
  */
 const LINE_ITEM_FIELDS: Array<{ omnisend: string; aliases: string[]; type: PropertyType }> = [
-	{ omnisend: 'productID', aliases: ['product_id', 'productId', 'id'], type: 'string' },
+	{ omnisend: 'productID', aliases: ['product_id'], type: 'string' },
 	{ omnisend: 'productSKU', aliases: ['sku'], type: 'string' },
-	{ omnisend: 'productTitle', aliases: ['product_name', 'name', 'title'], type: 'string' },
-	{ omnisend: 'productDescription', aliases: ['description'], type: 'string' },
+	{ omnisend: 'productTitle', aliases: ['product_name', 'name'], type: 'string' },
 	{ omnisend: 'productPrice', aliases: ['price'], type: 'number' },
-	{ omnisend: 'productDiscount', aliases: ['discount'], type: 'number' },
 	{ omnisend: 'productQuantity', aliases: ['quantity'], type: 'integer' },
-	{ omnisend: 'productURL', aliases: ['url', 'product_url'], type: 'string' },
-	{ omnisend: 'productImageURL', aliases: ['image_url', 'imageURL', 'image'], type: 'string' },
-	{ omnisend: 'productVariantID', aliases: ['variant_id', 'variant'], type: 'string' },
-	{ omnisend: 'productVendor', aliases: ['brand', 'vendor'], type: 'string' },
+	{ omnisend: 'productURL', aliases: ['url'], type: 'string' },
+	{ omnisend: 'productImageURL', aliases: ['image_url'], type: 'string' },
+	{ omnisend: 'productDiscount', aliases: [], type: 'number' },
 ];
+
+const blank = (value: unknown) => value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 
 /**
  * A product list as Omnisend `lineItems`: tracker names renamed (`product_id` -> `productID`,
@@ -187,21 +189,27 @@ export function toLineItems(name: string, value: unknown): IDataObject[] | undef
 		const product: IDataObject = { ...(entry as IDataObject) };
 		const lineItem: IDataObject = {};
 		for (const { omnisend, aliases, type } of LINE_ITEM_FIELDS) {
-			// Omnisend's own name wins, then the aliases in order; other aliases stay as they are.
-			const source = [omnisend, ...aliases].find((key) => Object.hasOwn(product, key));
+			// Omnisend's own name wins, then the aliases in order (blank ones skipped); the names
+			// not used stay as they are, blank ones are dropped.
+			const names = [omnisend, ...aliases].filter((key) => Object.hasOwn(product, key));
+			const source = names.find((key) => !blank(product[key]));
+			for (const key of names) if (blank(product[key])) delete product[key];
 			if (source === undefined) continue;
-			const coerced = coerceProperty(`${name}[${index}].${source}`, product[source], type);
+			lineItem[omnisend] = coerceProperty(`${name}[${index}].${source}`, product[source], type) as IDataObject[string];
 			delete product[source];
-			if (coerced !== undefined) lineItem[omnisend] = coerced as IDataObject[string];
 		}
 		return { ...lineItem, ...product };
 	});
 }
 
-/** Comma-separated discount codes as Omnisend's `discounts: [{ code }]`. */
+/** Discount codes (comma-separated text, a list of codes, or `{ code }` objects) as `discounts: [{ code }]`. */
 export function toDiscounts(value: unknown): IDataObject[] | undefined {
-	const codes = (Array.isArray(value) ? value : text(value).split(','))
-		.map((code) => text(code))
-		.filter((code) => code !== '');
-	return codes.length > 0 ? codes.map((code) => ({ code })) : undefined;
+	const entries = Array.isArray(value) ? (value as unknown[]) : value && typeof value === 'object' ? [value] : text(value).split(',');
+	const codes = entries.map((entry) => {
+		const code = entry && typeof entry === 'object' && !Array.isArray(entry) ? (entry as IDataObject).code : entry;
+		if (code !== undefined && code !== null && typeof code === 'object') refuse({ field: 'Discount Codes' }, entry, 'codes (text)');
+		return text(code);
+	});
+	const given = codes.filter((code) => code !== '');
+	return given.length > 0 ? given.map((code) => ({ code })) : undefined;
 }

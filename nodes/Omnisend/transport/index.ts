@@ -169,11 +169,18 @@ interface Attempt {
 	secret: string;
 }
 
-/** A copy of `value` with every occurrence of the secret masked (services sometimes echo it). */
+/** A copy of `value` with every occurrence of the secret masked, in keys and strings at any depth (services sometimes echo it). */
 function redact<T>(value: T, secret: string): T {
-	if (secret === '' || value === undefined) return value;
-	const text = JSON.stringify(value);
-	return text.includes(secret) ? (JSON.parse(text.split(secret).join('***')) as T) : value;
+	if (secret === '') return value;
+	const mask = (entry: unknown): unknown => {
+		if (typeof entry === 'string') return entry.split(secret).join('***');
+		if (Array.isArray(entry)) return entry.map(mask);
+		if (entry && typeof entry === 'object') {
+			return Object.fromEntries(Object.entries(entry).map(([key, item]) => [mask(key), mask(item)]));
+		}
+		return entry;
+	};
+	return mask(value) as T;
 }
 
 function apiError(attempt: Attempt, statusCode: number, rawBody: unknown, askedWaitMs?: number): NodeApiError {
@@ -204,7 +211,7 @@ function noAnswerError(attempt: Attempt, error: unknown, network: boolean) {
 	if (error instanceof NodeOperationError) return error;
 	// The innermost cause says most (n8n wraps the HTTP client's error in its own).
 	let inner = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined;
-	while (inner?.cause && typeof inner.cause === 'object') inner = inner.cause as typeof inner;
+	for (let depth = 0; depth < 10 && inner?.cause && typeof inner.cause === 'object'; depth++) inner = inner.cause as typeof inner;
 	const code = typeof inner?.code === 'string' ? inner.code : '';
 	const detail = redact(String(inner?.message ?? '').slice(0, 200), attempt.secret);
 	const timedOut = /timeout|ETIMEDOUT|ECONNABORTED/i.test(`${code} ${detail}`);
@@ -298,10 +305,15 @@ export async function omnisendRequest(
 
 	let serverRetries = 0;
 	let rateRetries = 0;
+	// After a 5xx or a lost connection Omnisend may have the item; after a 429 it surely does not.
+	let mayHaveArrived = false;
 	for (let attempts = 1; ; attempts++) {
 		await gate.pass(signal);
 		if (signal?.aborted) {
-			throw new NodeOperationError(this.getNode(), 'The execution was stopped before this item was sent', { itemIndex });
+			const message = mayHaveArrived
+				? 'The execution was stopped while this item was being retried; it was not confirmed as sent'
+				: 'The execution was stopped before this item was sent';
+			throw new NodeOperationError(this.getNode(), message, { itemIndex });
 		}
 		const attempt: Attempt = { ctx: this, itemIndex, attempts, policy, secret };
 		let response: RawResponse | undefined;
@@ -318,6 +330,7 @@ export async function omnisendRequest(
 		if (response === undefined) {
 			const network = isNetworkError(failure);
 			if (!network || serverRetries >= policy.serverErrorRetries) throw noAnswerError(attempt, failure, network);
+			mayHaveArrived = true;
 			serverRetries++;
 			await pause(backoffMs(policy, serverRetries), signal);
 			continue;
@@ -346,6 +359,7 @@ export async function omnisendRequest(
 			continue;
 		}
 		if (statusCode >= 500 && serverRetries < policy.serverErrorRetries) {
+			mayHaveArrived = true;
 			serverRetries++;
 			await pause(backoffMs(policy, serverRetries), signal);
 			continue;

@@ -37,7 +37,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 			: by === 'contactID'
 				? answerObject(response)
 				: contactsOf(response.body).find((candidate) => contactHas(candidate, by, value));
-	if (contact) return { found: true, ...contact };
+	if (contact && Object.keys(contact).length > 0) return { found: true, ...contact };
 	if (this.getNodeParameter('ifNotFound', itemIndex, 'error') === 'notFound') return { found: false, [by]: value };
 	throw new InvalidFieldError(by, `No Omnisend contact has ${by} "${value}"`, 'Check the value, or set If Not Found to "Output Not Found".');
 }

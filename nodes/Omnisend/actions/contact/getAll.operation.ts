@@ -91,7 +91,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 		const page = contactsOf(response.body);
 		contacts.push(...page.slice(0, limit - contacts.length));
 		const next = nextPage(response.body);
-		if (!next || page.length === 0) break;
+		if (!next || page.length === 0 || contacts.length >= limit) break;
 		// A paging link may hold the filters itself; a cursor goes with the unchanged filters.
 		request = next.path ? { path: next.path, link: true } : { path: '/contacts', qs: { ...filters, limit: Math.min(PAGE_SIZE, limit), after: next.after } };
 		const key = pageKey(request);

@@ -1,7 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { InvalidFieldError } from '../../helpers/identity';
 import { coerceProperty, rfc3339, text } from '../../helpers/properties';
 import { answerObject, omnisendRequest } from '../../transport';
 import type { OperationContext } from '../context';
@@ -105,11 +104,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 		{ type: 'email', id: identity.email, channel: 'email', label: 'Email Status', status: text(this.getNodeParameter('emailStatus', itemIndex, '')) },
 		{ type: 'phone', id: identity.phone, channel: 'sms', label: 'SMS Status', status: text(this.getNodeParameter('smsStatus', itemIndex, '')) },
 	];
+	// A status for an identifier this item lacks cannot be applied; the contact is still written
+	// with what it has, and the output says what was not applied (mixed batches keep flowing).
+	const notApplied: string[] = [];
 	for (const { type, id, channel, label, status } of channels) {
-		if (id === '' && status !== '') {
-			// A status the user set must reach Omnisend or the item must fail: never a silent drop.
-			throw new InvalidFieldError(label, `${label} is "${status}" but the item has no ${type === 'email' ? 'email' : 'valid phone'} to apply it to`, `Map the ${type} for this item, or set ${label} to Leave Unchanged.`);
-		}
+		if (id === '' && status !== '') notApplied.push(`${label} "${status}" not applied: the item has no ${type === 'email' ? 'email' : 'valid phone'}`);
 		if (id === '') continue;
 		const identifier: IDataObject = { type, id };
 		if (status) identifier.channels = { [channel]: { status, statusDate } };
@@ -130,5 +129,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 		httpStatus: response.statusCode,
 		contactID: answer.contactID ?? answer.id,
 		contact: answer,
+		...(notApplied.length > 0 ? { notApplied } : {}),
 	};
 }
