@@ -5,15 +5,8 @@ import type { NodeApiError } from 'n8n-workflow';
 import { rateLimitWaitMs } from '../../nodes/Omnisend/transport';
 import { runWorkflow } from '../harness/run-workflow';
 import type { Received } from './fixtures';
-import { API_KEY, CREDENTIALS, expectErrorItem, omnisendFake, omnisendWorkflow, runOmnisend, wait } from './fixtures';
+import { API_KEY, CREDENTIALS, expectErrorItem, omnisendFake, omnisendWorkflow, runOmnisend, wait, sendEvent } from './fixtures';
 
-const sendEvent: INodeParameters = {
-	resource: 'event',
-	operation: 'send',
-	preset: 'custom',
-	customEventName: 'x',
-	email: '={{ $json.email }}',
-};
 const withOptions = (requestOptions: INodeParameters): INodeParameters => ({ ...sendEvent, requestOptions });
 
 const emailOf = (request: Received) => (request.body as { contact: { email: string } }).contact.email;

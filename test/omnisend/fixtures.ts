@@ -19,6 +19,15 @@ export function omnisendWorkflow(parameters: INodeParameters, settings: { contin
 	});
 }
 
+/** Event › Send of a custom event "x" to the item's `email`: the simplest request, for delivery tests. */
+export const sendEvent: INodeParameters = {
+	resource: 'event',
+	operation: 'send',
+	preset: 'custom',
+	customEventName: 'x',
+	email: '={{ $json.email }}',
+};
+
 /** What Omnisend received for one event: POST /v5/events, the key, a JSON body exactly as given. */
 export function expectEvent(request: Received, rawBody: string) {
 	expect(request.method).toBe('POST');

@@ -4,7 +4,7 @@ import type { IExecuteFunctions, INodeParameters, INodeType, IRun } from 'n8n-wo
 import { Omnisend } from '../../nodes/Omnisend/Omnisend.node';
 import { runWorkflow } from '../harness/run-workflow';
 import type { Received } from './fixtures';
-import { API_KEY, CREDENTIALS, omnisendFake, omnisendWorkflow, wait } from './fixtures';
+import { API_KEY, CREDENTIALS, omnisendFake, omnisendWorkflow, wait, sendEvent } from './fixtures';
 
 /** The key, and its random part alone (a masked or truncated copy must not carry it either). */
 const SECRETS = [API_KEY, API_KEY.slice(-10)];
@@ -82,13 +82,6 @@ async function runCapturing(parameters: INodeParameters, input: Array<Record<str
 }
 
 
-const sendEvent: INodeParameters = {
-	resource: 'event',
-	operation: 'send',
-	preset: 'custom',
-	customEventName: 'x',
-	email: '={{ $json.email }}',
-};
 
 interface Scenario {
 	name: string;
