@@ -9,7 +9,6 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { keyMayTravelTo } from '../../../credentials/OmnisendApi.credentials';
 
-
 export interface DeliveryPolicy {
 	/** Retries after a 5xx or a network error/timeout (0 = none). */
 	serverErrorRetries: number;
@@ -106,21 +105,21 @@ function parseBody(body: unknown): unknown {
 export function rateLimitWaitMs(response: RawResponse): number {
 	const retryAfter = header(response.headers, 'retry-after')?.trim();
 	if (retryAfter) {
-		const seconds = seconds_(retryAfter);
+		const seconds = secondsIn(retryAfter);
 		if (seconds !== undefined) return seconds * 1000;
 		// HTTP-date (IMF-fixdate, e.g. "Wed, 21 Oct 2026 07:28:00 GMT"); Date.parse alone would take "-1".
 		const date = /^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(retryAfter) ? Date.parse(retryAfter) : NaN;
 		if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
 	}
-	const reset = seconds_(header(response.headers, 'x-rate-limit-reset'));
+	const reset = secondsIn(header(response.headers, 'x-rate-limit-reset'));
 	if (reset !== undefined) return reset * 1000;
-	const fromBody = seconds_((response.body as { retryAfter?: unknown } | undefined)?.retryAfter);
+	const fromBody = secondsIn((response.body as { retryAfter?: unknown } | undefined)?.retryAfter);
 	if (fromBody !== undefined) return fromBody * 1000;
 	return RATE_LIMIT_FALLBACK_MS;
 }
 
 /** A non-negative number of seconds, from a number or numeric text; undefined for anything else. */
-function seconds_(value: unknown): number | undefined {
+function secondsIn(value: unknown): number | undefined {
 	const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
 	return Number.isFinite(number) && number >= 0 ? number : undefined;
 }
@@ -342,7 +341,7 @@ export async function omnisendRequest(
 		const { statusCode } = answer;
 
 		// Out of quota for this window: hold everyone until it resets, before the next request.
-		const reset = seconds_(header(headers, 'x-rate-limit-reset'));
+		const reset = secondsIn(header(headers, 'x-rate-limit-reset'));
 		if (header(headers, 'x-rate-limit-remaining')?.trim() === '0' && reset !== undefined) {
 			gate.holdFor(Math.min(reset * 1000, policy.maxRateLimitWaitMs));
 		}
