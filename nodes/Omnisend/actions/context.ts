@@ -3,14 +3,11 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { mapWithConcurrency } from '../../shared/concurrency';
 import { InvalidFieldError } from '../helpers/identity';
-import type { DeliveryPolicy } from '../transport';
-import { DEFAULT_POLICY, RateGate } from '../transport';
+import type { DeliveryPolicy, Session } from '../transport';
+import { DEFAULT_POLICY, newSession } from '../transport';
 
-/** What every operation gets besides the item index: the request policy and the shared rate gate. */
-export interface OperationContext {
-	policy: DeliveryPolicy;
-	gate: RateGate;
-}
+/** What every operation gets besides the item index: the execution's request session. */
+export type OperationContext = Session;
 
 const DEFAULT_CONCURRENCY = 4;
 
@@ -101,7 +98,7 @@ function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number):
 export async function runPerItem(this: IExecuteFunctions, operation: OperationExecute): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const { policy, concurrency } = readPolicy(this);
-	const context: OperationContext = { policy, gate: new RateGate() };
+	const context: OperationContext = newSession(this, policy);
 
 	const perItem = await mapWithConcurrency(items, concurrency, async (_item, itemIndex) => {
 		try {

@@ -249,7 +249,7 @@ function backoffMs(policy: DeliveryPolicy, retry: number): number {
 	return Math.round(base * (0.75 + Math.random() * 0.5));
 }
 
-export async function readCredential(ctx: IExecuteFunctions): Promise<{ baseUrl: string; secret: string }> {
+async function readCredential(ctx: IExecuteFunctions): Promise<OmnisendCredential> {
 	const credentials = await ctx.getCredentials<{ baseUrl?: string; apiKey?: string }>('omnisendApi');
 	const baseUrl = String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '');
 	if (!keyMayTravelTo(baseUrl)) {
@@ -258,6 +258,27 @@ export async function readCredential(ctx: IExecuteFunctions): Promise<{ baseUrl:
 		});
 	}
 	return { baseUrl, secret: String(credentials.apiKey ?? '') };
+}
+
+export interface OmnisendCredential {
+	baseUrl: string;
+	/** The API key, only to mask it should Omnisend echo it. */
+	secret: string;
+}
+
+/**
+ * What all requests of one node execution share: the policy, the rate gate, and the credential,
+ * read and checked once (every item that awaits a refused credential fails with the same reason).
+ */
+export interface Session {
+	policy: DeliveryPolicy;
+	gate: RateGate;
+	credential: () => Promise<OmnisendCredential>;
+}
+
+export function newSession(ctx: IExecuteFunctions, policy: DeliveryPolicy = DEFAULT_POLICY): Session {
+	let credential: Promise<OmnisendCredential> | undefined;
+	return { policy, gate: new RateGate(), credential: async () => await (credential ??= readCredential(ctx)) };
 }
 
 /** Absolute URL for a request; links from Omnisend are followed only on the credential's own origin. */
@@ -279,10 +300,10 @@ export async function omnisendRequest(
 	this: IExecuteFunctions,
 	request: OmnisendRequest,
 	itemIndex: number,
-	policy: DeliveryPolicy = DEFAULT_POLICY,
-	gate: RateGate = new RateGate(),
+	session: Session = newSession(this),
 ): Promise<OmnisendResponse> {
-	const { baseUrl, secret } = await readCredential(this);
+	const { policy, gate } = session;
+	const { baseUrl, secret } = await session.credential();
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		url: resolveUrl(baseUrl, request.path, request.link),

@@ -30,7 +30,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 		by === 'contactID'
 			? { method: 'GET' as const, path: `/contacts/${encodeURIComponent(value)}`, acceptStatuses: [404] }
 			: { method: 'GET' as const, path: '/contacts', qs: { [by]: value, limit: 1 } };
-	const response = await omnisendRequest.call(this, request, itemIndex, context.policy, context.gate);
+	const response = await omnisendRequest.call(this, request, itemIndex, context);
 	const contact =
 		response.statusCode === 404
 			? undefined

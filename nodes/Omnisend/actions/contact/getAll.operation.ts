@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { InvalidFieldError, normalizeEmail, normalizePhone } from '../../helpers/identity';
-import { omnisendRequest, readCredential, resolveUrl } from '../../transport';
+import { omnisendRequest, resolveUrl } from '../../transport';
 import type { OperationContext } from '../context';
 import { contactsOf } from './lookup';
 
@@ -78,7 +78,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 	const contacts: IDataObject[] = [];
 	let request: { path: string; qs?: IDataObject; link?: boolean } = { path: '/contacts', qs: { ...filters, limit: Math.min(PAGE_SIZE, limit) } };
 	// Pages are remembered by the address they resolve to, so a link back to any page read ends paging.
-	const { baseUrl } = await readCredential(this);
+	const { baseUrl } = await context.credential();
 	const pageKey = (page: typeof request) => {
 		const url = new URL(resolveUrl(baseUrl, page.path, page.link));
 		for (const [name, value] of Object.entries(page.qs ?? {})) url.searchParams.set(name, String(value));
@@ -87,7 +87,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 	};
 	const seen = new Set<string>([pageKey(request)]);
 	while (contacts.length < limit) {
-		const response = await omnisendRequest.call(this, { method: 'GET', ...request }, itemIndex, context.policy, context.gate);
+		const response = await omnisendRequest.call(this, { method: 'GET', ...request }, itemIndex, context);
 		const page = contactsOf(response.body);
 		contacts.push(...page.slice(0, limit - contacts.length));
 		const next = nextPage(response.body);

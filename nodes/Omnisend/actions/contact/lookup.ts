@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { contactId, InvalidFieldError, normalizeEmail, normalizePhone, parseCountry } from '../../helpers/identity';
+import { contactId, InvalidFieldError, normalizeEmail, normalizePhone } from '../../helpers/identity';
 import { text } from '../../helpers/properties';
 
 export type LookupBy = 'contactID' | 'email' | 'phone';
@@ -60,7 +60,7 @@ export function readLookup(this: IExecuteFunctions, itemIndex: number): { by: Lo
 	let value = '';
 	if (by === 'contactID') value = contactId(text(this.getNodeParameter('contactId', itemIndex, '')));
 	if (by === 'email') value = normalizeEmail(this.getNodeParameter('lookupEmail', itemIndex, ''));
-	if (by === 'phone') value = normalizePhone(this.getNodeParameter('lookupPhone', itemIndex, ''), parseCountry(''));
+	if (by === 'phone') value = normalizePhone(this.getNodeParameter('lookupPhone', itemIndex, ''));
 	const names = { contactID: 'Contact ID', email: 'Email', phone: 'Phone' };
 	if (value === '') throw new InvalidFieldError(names[by], `${names[by]} is empty`);
 	return { by, value };

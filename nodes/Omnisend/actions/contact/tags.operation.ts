@@ -36,8 +36,7 @@ export function operation(action: 'add' | 'remove') {
 			this,
 			{ method: action === 'add' ? 'POST' : 'DELETE', path: '/contacts/tags', body: { [BODY_KEY[by]]: [value], tags } },
 			itemIndex,
-			context.policy,
-			context.gate,
+			context,
 		);
 		return { status: 'accepted', httpStatus: response.statusCode, action, tags, [by]: value };
 	};

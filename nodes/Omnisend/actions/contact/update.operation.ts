@@ -41,8 +41,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 		this,
 		{ method: 'PATCH', path: `/contacts/${encodeURIComponent(id)}`, body },
 		itemIndex,
-		context.policy,
-		context.gate,
+		context,
 	);
 	return { contactID: id, httpStatus: response.statusCode, contact: answerObject(response) };
 }

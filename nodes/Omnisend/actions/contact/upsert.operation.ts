@@ -122,7 +122,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 		identifiers,
 		...contactAttributes(this.getNodeParameter('contactFields', itemIndex, {}) as IDataObject, customRows, timeZone),
 	};
-	const response = await omnisendRequest.call(this, { method: 'POST', path: '/contacts', body }, itemIndex, context.policy, context.gate);
+	const response = await omnisendRequest.call(this, { method: 'POST', path: '/contacts', body }, itemIndex, context);
 	const answer = answerObject(response);
 	return {
 		status: response.statusCode === 201 ? 'created' : 'updated',

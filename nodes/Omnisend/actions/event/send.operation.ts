@@ -268,7 +268,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 	event.contact = contact;
 	event.properties = props;
 
-	const response = await omnisendRequest.call(this, { method: 'POST', path: '/events', body: event }, itemIndex, context.policy, context.gate);
+	const response = await omnisendRequest.call(this, { method: 'POST', path: '/events', body: event }, itemIndex, context);
 	return {
 		status: 'sent',
 		httpStatus: response.statusCode,
