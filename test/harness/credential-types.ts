@@ -1,8 +1,26 @@
 import type { ICredentialType } from 'n8n-workflow';
 
-import { OmnisendApi } from '../../credentials/OmnisendApi.credentials';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 
-const all: ICredentialType[] = [new OmnisendApi()];
+/** Every credential of the package, found by file name (`credentials/<Name>.credentials.ts`). */
+function discoverOurCredentials(): ICredentialType[] {
+	const root = path.resolve(__dirname, '../../credentials');
+	const found: ICredentialType[] = [];
+	for (const file of readdirSync(root)) {
+		if (!file.endsWith('.credentials.ts')) continue;
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const exported = require(path.join(root, file)) as Record<string, new () => ICredentialType>;
+		for (const CredentialClass of Object.values(exported)) {
+			if (typeof CredentialClass !== 'function') continue;
+			const type = new CredentialClass();
+			if (type?.name && Array.isArray(type.properties)) found.push(type);
+		}
+	}
+	return found;
+}
+
+const all: ICredentialType[] = discoverOurCredentials();
 
 /** Adds a test-only credential type (e.g. to check the harness itself). */
 export function registerCredentialType(type: ICredentialType) {

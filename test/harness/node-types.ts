@@ -7,7 +7,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
-import { Omnisend } from '../../nodes/Omnisend/Omnisend.node';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 
 export const PACKAGE_NAME = 'n8n-nodes-crm-relay';
 
@@ -33,9 +34,30 @@ class PassThrough implements INodeType {
 	}
 }
 
-const ourNodes: Record<string, INodeType> = {
-	omnisend: new Omnisend(),
-};
+/**
+ * Every node of the package, found by file name (`nodes/<Dir>/<Name>.node.ts`) so a new node needs no
+ * registration here. Keyed by the description's `name`, as n8n keys them.
+ */
+function discoverOurNodes(): Record<string, INodeType> {
+	const root = path.resolve(__dirname, '../../nodes');
+	const found: Record<string, INodeType> = {};
+	for (const dir of readdirSync(root, { withFileTypes: true })) {
+		if (!dir.isDirectory()) continue;
+		for (const file of readdirSync(path.join(root, dir.name))) {
+			if (!file.endsWith('.node.ts')) continue;
+			// eslint-disable-next-line @typescript-eslint/no-require-imports
+			const exported = require(path.join(root, dir.name, file)) as Record<string, new () => INodeType>;
+			for (const NodeClass of Object.values(exported)) {
+				if (typeof NodeClass !== 'function') continue;
+				const node = new NodeClass();
+				if (node?.description?.name) found[node.description.name] = node;
+			}
+		}
+	}
+	return found;
+}
+
+const ourNodes = discoverOurNodes();
 
 const stubs: Record<string, INodeType> = {
 	'n8n-nodes-base.manualTrigger': new PassThrough(),
