@@ -1,0 +1,95 @@
+'use strict';
+// The whole live loop in one call: the sandbox of fake services, a real n8n with our packed package
+// installed, sandbox credentials and the blueprint workflows imported and published, and (in queue
+// mode) Redis, PostgreSQL and an n8n worker. Used by `npm start` and the e2e suite.
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const { startSandbox } = require('../index');
+const { N8nInstance, freePort, installPackage, waitForWebhook } = require('./n8n');
+const { startPostgres, startRedis } = require('./services');
+const { ROOT, ensureDebianPackages, ensureN8n, log, packPackage } = require('./toolchain');
+const { blueprints, credentialsFor } = require('./blueprints');
+
+/**
+ * @param {object} options
+ * @param {'regular'|'queue'} [options.mode]
+ * @param {string} [options.workDir] everything this run writes (logs, user folder, CA); a temp dir by default
+ * @param {string[]} [options.only] blueprint ids to load (all by default)
+ * @param {boolean} [options.owner] set up the owner account and return a logged-in REST client
+ */
+async function startStack({ mode = 'regular', workDir, only, owner = true } = {}) {
+	const dir = workDir || fs.mkdtempSync(path.join(os.tmpdir(), `crm-relay-${mode}-`));
+	fs.mkdirSync(dir, { recursive: true });
+	const stoppers = [];
+	const stack = { mode, dir, logDir: path.join(dir, 'logs') };
+	stack.stop = async () => {
+		for (const stop of stoppers.reverse()) {
+			try {
+				await stop();
+			} catch (error) {
+				log(`cleanup: ${error.message}`);
+			}
+		}
+		stoppers.length = 0;
+	};
+	try {
+		const n8n = ensureN8n();
+		const selected = blueprints.filter((b) => !only || only.includes(b.id));
+		const services = [...new Set(selected.flatMap((b) => b.services))];
+
+		const sandbox = await startSandbox({ services, dir: path.join(dir, 'sandbox') });
+		stoppers.push(() => sandbox.stop());
+		stack.sandbox = sandbox;
+
+		const env = { NODE_EXTRA_CA_CERTS: sandbox.ca.certPath };
+		if (mode === 'queue') {
+			const bins = ensureDebianPackages(['redis', 'postgres']);
+			const redis = await startRedis({ port: await freePort(), dir: path.join(dir, 'redis') });
+			stoppers.push(() => redis.stop());
+			const postgres = await startPostgres({ port: await freePort(), dir: path.join(dir, 'postgres'), binDir: bins.postgres });
+			stoppers.push(() => postgres.stop());
+			Object.assign(env, postgres.env, {
+				EXECUTIONS_MODE: 'queue',
+				QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+				QUEUE_BULL_REDIS_PORT: String(redis.port),
+				OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
+				QUEUE_HEALTH_CHECK_ACTIVE: 'false',
+			});
+			stack.redis = redis;
+			stack.postgres = postgres;
+		}
+
+		const userFolder = path.join(dir, 'n8n-home');
+		const tarball = packPackage();
+		installPackage(userFolder, tarball, n8n.node);
+		const instance = new N8nInstance({ n8n, userFolder, port: await freePort(), env, logDir: stack.logDir });
+		stoppers.push(() => instance.stop());
+		stack.n8n = instance;
+
+		const credentialsFile = path.join(dir, 'credentials.json');
+		fs.writeFileSync(credentialsFile, JSON.stringify(credentialsFor(sandbox, services), null, 2));
+		instance.importCredentials(credentialsFile);
+		fs.rmSync(credentialsFile);
+		for (const blueprint of selected) {
+			instance.importWorkflow(path.join(ROOT, 'examples', blueprint.file));
+			instance.publishWorkflow(blueprint.workflowId);
+		}
+
+		await instance.start();
+		if (mode === 'queue') await instance.startWorker();
+		for (const blueprint of selected) {
+			for (const webhook of blueprint.webhooks(instance.url)) await waitForWebhook(webhook);
+		}
+		if (owner) stack.rest = await instance.ownerClient();
+		stack.blueprints = selected;
+		return stack;
+	} catch (error) {
+		await stack.stop();
+		error.message += `\n(logs kept in ${stack.logDir})`;
+		throw error;
+	}
+}
+
+module.exports = { startStack };

