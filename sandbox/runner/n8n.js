@@ -58,7 +58,7 @@ class N8nInstance {
 			N8N_PORT: String(port),
 			N8N_LISTEN_ADDRESS: '127.0.0.1',
 			N8N_HOST: '127.0.0.1',
-			WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+			N8N_WEBHOOK_URL: `http://127.0.0.1:${port}/`,
 			N8N_DIAGNOSTICS_ENABLED: 'false',
 			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 			N8N_PERSONALIZATION_ENABLED: 'false',
@@ -68,7 +68,6 @@ class N8nInstance {
 			N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 			N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-			N8N_RUNNERS_ENABLED: 'false',
 			N8N_LOG_LEVEL: 'info',
 			N8N_LOG_OUTPUT: 'console',
 			DB_SQLITE_POOL_SIZE: '2',
@@ -101,10 +100,12 @@ class N8nInstance {
 
 	/** Starts a long-running n8n process and resolves when its log shows `readyLine`. */
 	async spawnProcess(name, args, readyLine, timeoutMs = 180_000) {
+		// Every n8n process runs a task broker for its JS runner, by default on port 5679: give each its own.
+		const env = { ...this.env, N8N_RUNNERS_BROKER_PORT: String(await freePort()) };
 		const logFile = path.join(this.logDir, `${name}.log`);
 		const out = fs.createWriteStream(logFile, { flags: 'a' });
 		const child = spawn(this.n8n.node.binary, [this.n8n.bin, ...args], {
-			env: this.env,
+			env,
 			cwd: this.userFolder,
 			stdio: ['ignore', 'pipe', 'pipe'],
 			detached: true,

@@ -1,0 +1,216 @@
+/**
+ * The product, end to end: the packed package installed into a real n8n 2.x as users install it, the
+ * blueprint workflows imported with n8n's CLI and published, the seed test events fired at n8n's
+ * production webhooks, and what the sandbox's fake services received checked byte for byte; then
+ * what n8n recorded. Once in regular mode and once in queue mode (Redis, PostgreSQL, a worker).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(__dirname, '../..');
+// The runner is plain JavaScript shared with `npm start`.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { startStack } = require(path.join(root, 'sandbox/runner/stack.js'));
+const { storefrontEvents, SANDBOX_KEYS, post } = require(path.join(root, 'sandbox/runner/blueprints.js'));
+const { checkEditor } = require(path.join(root, 'sandbox/runner/editor-check.js'));
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+interface Recorded {
+	method: string;
+	path: string;
+	headers: Record<string, string>;
+	rawBody: string;
+}
+
+const workRoot = path.join(root, '.cache/e2e');
+// First runs install Node 24, n8n and Debian packages (minutes); later runs reuse them.
+const STACK_TIMEOUT = 30 * 60_000;
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await probe();
+		if (value !== undefined) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+}
+
+/** RFC 4122 version-5 UUID, computed here independently of the node's own helper. */
+function uuidV5(name: string, namespace: string): string {
+	const hash = createHash('sha1').update(Buffer.from(namespace.replace(/-/g, ''), 'hex')).update(name).digest();
+	hash[6] = (hash[6] & 0x0f) | 0x50;
+	hash[8] = (hash[8] & 0x3f) | 0x80;
+	const hex = hash.subarray(0, 16).toString('hex');
+	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+// The package's published UUID namespace for deterministic ids (README, Omnisend > deduplication).
+const CRM_RELAY_NAMESPACE = '5b0f7d8e-3f7a-4d52-9a8e-6c1f2b9d4e17';
+const SEED_NAMES: Record<string, string> = {
+	'Signed Up': 'signed up',
+	'Product Viewed': 'product viewed',
+	'Product Added': 'added to cart',
+	'Checkout Started': 'started checkout',
+	'Order Completed': 'placed order',
+};
+const mappedName = (event?: string) => (event ? SEED_NAMES[event] : undefined);
+
+const jane = { email: 'jane@example.com', phone: '+447700900123', firstName: 'Jane', lastName: 'Doe' };
+const lineItems = [
+	{ productID: 'SKU-1', productTitle: 'Wool Scarf', productPrice: 39.95, productQuantity: 1 },
+	{ productID: 'SKU-2', productTitle: 'Knit Hat', productPrice: 49.95, productQuantity: 1 },
+];
+
+/** What Omnisend must receive for each forwarded seed-001 event (the eventID is checked apart). */
+const expectedEvents: Record<string, object> = {
+	'page viewed': {
+		eventName: 'page viewed',
+		origin: 'api',
+		contact: jane,
+		properties: { url: 'https://shop.example.com/scarves', title: 'Scarves', referrer: 'https://www.google.com/', marketing_consent: 'subscribed' },
+	},
+	'signed up': { eventName: 'signed up', origin: 'api', contact: jane, properties: { signUpMethod: 'newsletter form' } },
+	'product viewed': {
+		eventName: 'product viewed',
+		origin: 'api',
+		contact: jane,
+		properties: { productID: 'SKU-1', productTitle: 'Wool Scarf', productPrice: 39.95, productURL: 'https://shop.example.com/p/sku-1', marketing_consent: 'subscribed' },
+	},
+	'added to cart': {
+		eventName: 'added to cart',
+		origin: 'api',
+		contact: jane,
+		properties: { productID: 'SKU-2', productTitle: 'Knit Hat', productPrice: 49.95, quantity: 2 },
+	},
+	'started checkout': {
+		eventName: 'started checkout',
+		origin: 'api',
+		eventVersion: '',
+		contact: jane,
+		properties: { cartID: 'CART-77', value: 89.9, currency: 'GBP', abandonedCheckoutURL: 'https://shop.example.com/checkout/CART-77', lineItems },
+	},
+	'placed order': {
+		eventName: 'placed order',
+		origin: 'api',
+		eventVersion: 'v2',
+		contact: jane,
+		properties: { orderID: 'ORDER-5512', totalPrice: 89.9, currency: 'GBP', discounts: [{ code: 'WELCOME10' }], marketing_consent: 'subscribed', lineItems },
+	},
+};
+
+/** The body as Omnisend received it, with key order as sent (JSON.stringify keeps insertion order). */
+function withoutEventId(rawBody: string) {
+	const { eventID, ...rest } = JSON.parse(rawBody);
+	return { eventID: eventID as string, rest };
+}
+
+describe.each(['regular', 'queue'] as const)('blueprints in a real n8n (%s mode)', (mode) => {
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any
+	let stack: any;
+
+	beforeAll(async () => {
+		stack = await startStack({ mode, workDir: path.join(workRoot, mode) });
+	}, STACK_TIMEOUT);
+
+	afterAll(async () => {
+		await stack?.stop();
+	}, 120_000);
+
+	test('seed 001: storefront events become Omnisend customer events, exactly as mapped', async () => {
+		const omnisend = stack.sandbox.services.omnisend;
+		await omnisend.clear();
+		const answers = [];
+		for (const event of storefrontEvents) answers.push(await post(`${stack.n8n.url}/webhook/storefront-events`, event));
+		expect(answers.map((answer: { status: number }) => answer.status)).toEqual(storefrontEvents.map(() => 202));
+
+		const received: Recorded[] = await until('6 events at the fake Omnisend', async () => {
+			const requests: Recorded[] = await omnisend.requests();
+			return requests.length >= 6 ? requests : undefined;
+		});
+		// Let any stray extra request arrive before counting.
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		const all: Recorded[] = await omnisend.requests();
+		expect(all).toHaveLength(6);
+
+		const byName = new Map(all.map((request) => [JSON.parse(request.rawBody).eventName as string, request]));
+		expect([...byName.keys()].sort()).toEqual(Object.keys(expectedEvents).sort());
+		for (const [eventName, expected] of Object.entries(expectedEvents)) {
+			const request = byName.get(eventName)!;
+			expect(request.method).toBe('POST');
+			expect(request.path).toBe('/v5/events');
+			expect(request.headers['x-api-key']).toBe(SANDBOX_KEYS.omnisend);
+			expect(request.headers['content-type']).toBe('application/json');
+			const { eventID, rest } = withoutEventId(request.rawBody);
+			expect(rest).toEqual(expected);
+			expect(JSON.stringify(rest)).toBe(JSON.stringify(expected));
+			// Deduplication key = the storefront's messageId: the same event always gets the same id.
+			const messageId = storefrontEvents.find((event: { messageId: string; type: string; event?: string }) =>
+				eventName === 'page viewed' ? event.type === 'page' : mappedName(event.event) === eventName,
+			).messageId;
+			expect(eventID).toBe(uuidV5(`omnisend-event\n${eventName}\n${messageId}`, CRM_RELAY_NAMESPACE));
+		}
+
+		// The same order delivered again (a storefront retry) carries the same eventID.
+		await omnisend.clear();
+		const order = storefrontEvents.find((event: { event?: string }) => event.event === 'Order Completed');
+		await post(`${stack.n8n.url}/webhook/storefront-events`, order);
+		const [again] = await until('the repeated order', async () => {
+			const requests: Recorded[] = await omnisend.requests();
+			return requests.length ? requests : undefined;
+		});
+		expect(withoutEventId(again.rawBody).eventID).toBe(withoutEventId(byName.get('placed order')!.rawBody).eventID);
+	});
+
+	test('n8n recorded every execution: mapped events sent, the unmapped one routed aside, the anonymous one skipped', async () => {
+		const executions = await until('9 recorded executions', async () => {
+			const list = await stack.rest.executions('crmRelaySeed001');
+			const finished = list.filter((execution: { status: string }) => !['new', 'running', 'waiting'].includes(execution.status));
+			return finished.length >= storefrontEvents.length + 1 ? finished : undefined;
+		});
+		expect(executions).toHaveLength(storefrontEvents.length + 1);
+		expect(executions.every((execution: { status: string; mode: string }) => execution.status === 'success' && execution.mode === 'webhook')).toBe(true);
+
+		const details = await Promise.all(executions.map((execution: { id: string }) => stack.rest.execution(execution.id)));
+		const outputOf = (detail: { runData: Record<string, Array<{ data: { main: Array<Array<{ json: Record<string, unknown> }>> } }>> }, node: string) =>
+			detail.runData[node]?.[0]?.data.main[0]?.map((item) => item.json);
+		const other = details.filter((detail) => detail.runData['Other Events (not forwarded)']);
+		expect(other).toHaveLength(1);
+		expect((outputOf(other[0], 'Other Events (not forwarded)')![0].body as { event: string }).event).toBe('Coupon Applied');
+		const skipped = details
+			.map((detail) => outputOf(detail, 'Product Viewed')?.[0])
+			.filter((json) => json && json.status === 'skipped');
+		expect(skipped).toEqual([{ status: 'skipped', reason: 'No email and no phone: Omnisend needs at least one to identify the contact', eventName: 'product viewed' }]);
+		const placed = details.map((detail) => outputOf(detail, 'Placed Order')?.[0]).filter(Boolean);
+		expect(placed).toHaveLength(2);
+		expect(placed[0]).toMatchObject({ status: 'sent', eventName: 'placed order' });
+	});
+
+	test('the API key is nowhere in what n8n recorded or logged', async () => {
+		const executions = await stack.rest.executions('crmRelaySeed001');
+		const details = await Promise.all(executions.map((execution: { id: string }) => stack.rest.execution(execution.id)));
+		const recorded = JSON.stringify(details);
+		expect(recorded).toContain('jane@example.com'); // the scan reads real data
+		expect(recorded).not.toContain(SANDBOX_KEYS.omnisend);
+		expect(stack.n8n.logs()).not.toContain(SANDBOX_KEYS.omnisend);
+	});
+
+	if (mode === 'queue') {
+		test('the executions ran on the worker, not on the main process', () => {
+			const workerLog = readFileSync(path.join(stack.logDir, 'worker.log'), 'utf8');
+			const mainLog = readFileSync(path.join(stack.logDir, 'main.log'), 'utf8');
+			expect(workerLog.match(/Worker started execution/g)?.length).toBeGreaterThanOrEqual(storefrontEvents.length + 1);
+			expect(mainLog).toContain('Scaling mode');
+			expect(mainLog).not.toMatch(/Worker started execution/);
+		});
+	} else {
+		test('the editor: our node is in the nodes panel and its credential dialog opens (Chromium)', async () => {
+			const screenshotDir = path.join(stack.dir, 'screenshots');
+			const result = await checkEditor({ url: stack.n8n.url, owner: stack.rest.owner, screenshotDir });
+			expect(result.nodeListed).toBe(true);
+			expect(result.credentialDialog).toBe(true);
+			for (const file of result.screenshots) expect(existsSync(file)).toBe(true);
+		}, 180_000);
+	}
+});
