@@ -14,6 +14,7 @@ const root = path.resolve(__dirname, '../..');
 const { startStack } = require(path.join(root, 'sandbox/runner/stack.js'));
 const { storefrontEvents, SANDBOX_KEYS, post } = require(path.join(root, 'sandbox/runner/blueprints.js'));
 const { checkEditor } = require(path.join(root, 'sandbox/runner/editor-check.js'));
+const { ensureDebianPackages } = require(path.join(root, 'sandbox/runner/toolchain.js'));
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 interface Recorded {
@@ -197,15 +198,19 @@ describe.each(['regular', 'queue'] as const)('blueprints in a real n8n (%s mode)
 	});
 
 	if (mode === 'queue') {
-		test('the executions ran on the worker, not on the main process', () => {
+		test('the executions ran on the worker: main enqueued each one, the worker started each one', () => {
 			const workerLog = readFileSync(path.join(stack.logDir, 'worker.log'), 'utf8');
 			const mainLog = readFileSync(path.join(stack.logDir, 'main.log'), 'utf8');
-			expect(workerLog.match(/Worker started execution/g)?.length).toBeGreaterThanOrEqual(storefrontEvents.length + 1);
-			expect(mainLog).toContain('Scaling mode');
+			const ids = (log: string, pattern: RegExp) => [...log.matchAll(pattern)].map((match) => match[1]).sort();
+			const enqueued = ids(mainLog, /Enqueued execution (\d+)/g);
+			const started = ids(workerLog, /Worker started execution (\d+)/g);
+			expect(enqueued.length).toBeGreaterThanOrEqual(storefrontEvents.length + 1);
+			expect(started).toEqual(enqueued);
 			expect(mainLog).not.toMatch(/Worker started execution/);
 		});
 	} else {
 		test('the editor: our node is in the nodes panel and its credential dialog opens (Chromium)', async () => {
+			ensureDebianPackages(['chromium']);
 			const screenshotDir = path.join(stack.dir, 'screenshots');
 			const result = await checkEditor({ url: stack.n8n.url, owner: stack.rest.owner, screenshotDir });
 			expect(result.nodeListed).toBe(true);

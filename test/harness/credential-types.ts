@@ -13,7 +13,13 @@ function discoverOurCredentials(): ICredentialType[] {
 		const exported = require(path.join(root, file)) as Record<string, new () => ICredentialType>;
 		for (const CredentialClass of Object.values(exported)) {
 			if (typeof CredentialClass !== 'function') continue;
-			const type = new CredentialClass();
+			// A credential file may also export helper functions: only classes that construct count.
+			let type: ICredentialType | undefined;
+			try {
+				type = new CredentialClass();
+			} catch {
+				continue;
+			}
 			if (type?.name && Array.isArray(type.properties)) found.push(type);
 		}
 	}

@@ -49,7 +49,13 @@ function discoverOurNodes(): Record<string, INodeType> {
 			const exported = require(path.join(root, dir.name, file)) as Record<string, new () => INodeType>;
 			for (const NodeClass of Object.values(exported)) {
 				if (typeof NodeClass !== 'function') continue;
-				const node = new NodeClass();
+				// A node file may also export helper functions: only classes that construct count.
+				let node: INodeType | undefined;
+				try {
+					node = new NodeClass();
+				} catch {
+					continue;
+				}
 				if (node?.description?.name) found[node.description.name] = node;
 			}
 		}

@@ -31,6 +31,11 @@ export interface RunOptions {
 	cancelAfterMs?: number;
 	/** Extra node types (test-only probes), by full type name. */
 	nodeTypes?: Record<string, INodeType>;
+	/**
+	 * The node the input items start at, by name (e.g. a webhook trigger, which n8n starts
+	 * explicitly and WorkflowExecute passes through). Default: the workflow's start node.
+	 */
+	startNode?: string;
 }
 
 export interface WorkflowResult {
@@ -122,8 +127,8 @@ export async function runWorkflow(json: WorkflowJson, options: RunOptions = {}):
 		finished = run;
 	});
 
-	const startNode = workflow.getStartNode();
-	if (!startNode) throw new Error('The workflow has no start node');
+	const startNode = options.startNode === undefined ? workflow.getStartNode() : workflow.getNode(options.startNode);
+	if (!startNode) throw new Error(options.startNode === undefined ? 'The workflow has no start node' : `The workflow has no node "${options.startNode}"`);
 	const items = (options.input ?? [{}]).map((json) => ({ json }));
 	const runExecutionData: IRunExecutionData = {
 		version: 1,

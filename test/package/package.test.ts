@@ -9,6 +9,24 @@ beforeAll(() => {
 	if (!existsSync(path.join(root, 'dist'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
 });
 
+/** Every node and credential the package ships (README, "Nodes" and "Credentials"). */
+const NODES = [
+	{ name: 'omnisend', dir: 'Omnisend', file: 'Omnisend', icon: 'omnisend', credentials: ['omnisendApi'] },
+	{ name: 'salesforceTrigger', dir: 'SalesforceTrigger', file: 'SalesforceTrigger', icon: 'salesforce', credentials: ['salesforceCalloutSecretApi'] },
+	{ name: 'salesforce', dir: 'Salesforce', file: 'Salesforce', icon: 'salesforce', credentials: ['salesforceClientCredentialsApi', 'salesforceJwtBearerApi'] },
+	{ name: 'acumatica', dir: 'Acumatica', file: 'Acumatica', icon: 'acumatica', credentials: ['acumaticaApi', 'acumaticaOAuth2Api'] },
+	{ name: 'templatedWebhook', dir: 'TemplatedWebhook', file: 'TemplatedWebhook', icon: 'templatedWebhook', credentials: ['templatedWebhookAuthApi'] },
+];
+const CREDENTIALS = [
+	'OmnisendApi',
+	'SalesforceCalloutSecretApi',
+	'SalesforceClientCredentialsApi',
+	'SalesforceJwtBearerApi',
+	'AcumaticaApi',
+	'AcumaticaOAuth2Api',
+	'TemplatedWebhookAuthApi',
+];
+
 describe('the npm package', () => {
 	test('is a community node package n8n recognises', () => {
 		expect(pkg.name).toBe('n8n-nodes-crm-relay');
@@ -32,11 +50,13 @@ describe('the npm package', () => {
 		expect(files).toEqual(
 			expect.arrayContaining([
 				'README.md',
-				'dist/credentials/OmnisendApi.credentials.js',
-				'dist/nodes/Omnisend/Omnisend.node.js',
-				'dist/nodes/Omnisend/Omnisend.node.json',
-				'dist/nodes/Omnisend/omnisend.svg',
-				'dist/nodes/Omnisend/omnisend.dark.svg',
+				...CREDENTIALS.map((name) => `dist/credentials/${name}.credentials.js`),
+				...NODES.flatMap(({ dir, file, icon }) => [
+					`dist/nodes/${dir}/${file}.node.js`,
+					`dist/nodes/${dir}/${file}.node.json`,
+					`dist/nodes/${dir}/${icon}.svg`,
+					`dist/nodes/${dir}/${icon}.dark.svg`,
+				]),
 			]),
 		);
 		expect(files.some((file) => /\.test\.|tsbuildinfo|^dist\/test\//.test(file))).toBe(false);
@@ -49,21 +69,30 @@ describe('the npm package', () => {
 			(async () => {
 				const loader = new PackageDirectoryLoader(process.cwd());
 				await loader.loadAll();
-				const node = loader.nodeTypes.omnisend.type.description;
+				const described = Object.fromEntries(Object.entries(loader.nodeTypes).map(([name, { type }]) => {
+					const d = type.description;
+					return [name, { codex: d.codex, iconUrl: d.iconUrl, credentials: (d.credentials || []).map((c) => c.name).sort() }];
+				}));
 				console.log(JSON.stringify({
-					nodes: Object.keys(loader.nodeTypes), credentials: Object.keys(loader.credentialTypes),
-					codex: node.codex, iconUrl: node.iconUrl, byCredential: loader.nodesByCredential,
+					nodes: Object.keys(loader.nodeTypes).sort(), credentials: Object.keys(loader.credentialTypes).sort(),
+					described, byCredential: loader.nodesByCredential,
 				}));
 			})();`;
 		const loaded = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8' }));
-		expect(loaded.nodes).toEqual(['omnisend']);
-		expect(loaded.credentials).toEqual(['omnisendApi']);
-		expect(loaded.codex.categories).toEqual(['Marketing', 'Communication']);
-		expect(loaded.codex.resources.primaryDocumentation).toEqual([{ url: 'https://api-docs.omnisend.com/reference/post_events' }]);
-		expect(loaded.iconUrl).toEqual({
-			light: 'icons/n8n-nodes-crm-relay/dist/nodes/Omnisend/omnisend.svg',
-			dark: 'icons/n8n-nodes-crm-relay/dist/nodes/Omnisend/omnisend.dark.svg',
-		});
-		expect(loaded.byCredential.omnisendApi).toEqual(['omnisend']);
+		expect(loaded.nodes).toEqual(NODES.map((node) => node.name).sort());
+		expect(loaded.credentials).toEqual(NODES.flatMap((node) => node.credentials).sort());
+		expect(loaded.described.omnisend.codex.categories).toEqual(['Marketing', 'Communication']);
+		expect(loaded.described.omnisend.codex.resources.primaryDocumentation).toEqual([{ url: 'https://api-docs.omnisend.com/reference/post_events' }]);
+		for (const node of NODES) {
+			const described = loaded.described[node.name];
+			expect(described.codex.categories.length).toBeGreaterThan(0);
+			expect(described.codex.resources.primaryDocumentation[0].url).toMatch(/^https:\/\//);
+			expect(described.iconUrl).toEqual({
+				light: `icons/n8n-nodes-crm-relay/dist/nodes/${node.dir}/${node.icon}.svg`,
+				dark: `icons/n8n-nodes-crm-relay/dist/nodes/${node.dir}/${node.icon}.dark.svg`,
+			});
+			expect(described.credentials).toEqual([...node.credentials].sort());
+			for (const credential of node.credentials) expect(loaded.byCredential[credential]).toContain(node.name);
+		}
 	});
 });

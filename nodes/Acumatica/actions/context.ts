@@ -1,0 +1,118 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { mapWithConcurrency } from '../../shared/concurrency';
+import { RecordShapeError } from '../helpers/record';
+import type { DeliveryPolicy } from '../transport';
+import { AcumaticaClient, DEFAULT_POLICY } from '../transport';
+
+export type OperationExecute = (
+	this: IExecuteFunctions,
+	itemIndex: number,
+	client: AcumaticaClient,
+) => Promise<IDataObject | IDataObject[]>;
+
+const DEFAULT_CONCURRENCY = 2;
+
+export const requestOptionsDescription: INodeProperties = {
+	displayName: 'Request Options',
+	name: 'requestOptions',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Concurrency',
+			name: 'concurrency',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 10 },
+			default: 2, // DEFAULT_CONCURRENCY (a literal, for lint)
+			description:
+				'How many requests may be in flight at once. All of them share one session or token. Small licences allow few concurrent API requests; raise this only if yours allows more.',
+		},
+		{
+			displayName: 'Retries on Rate Limit (429)',
+			name: 'rateLimitRetries',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 10 },
+			default: 3,
+			description: 'A 429 means Acumatica declined the request without processing it, so any request may be sent again. Waits follow Retry-After, or back off from 2 s.',
+		},
+		{
+			displayName: 'Retries on Server or Network Errors',
+			name: 'serverErrorRetries',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 10 },
+			default: 2,
+			description: 'Only for requests that are safe to repeat (reads, deletes, updates of a known record). Creating a record or invoking an action is never repeated.',
+		},
+		{
+			displayName: 'Timeout (Seconds)',
+			name: 'timeout',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 600 },
+			default: 60,
+			description: 'How long to wait for Acumatica to answer one request',
+		},
+	],
+};
+
+function readPolicy(ctx: IExecuteFunctions): { policy: DeliveryPolicy; concurrency: number } {
+	const options = ctx.getNodeParameter('requestOptions', 0, {}) as IDataObject;
+	const number = (key: string, fallback: number) =>
+		typeof options[key] === 'number' && Number.isFinite(options[key]) ? (options[key] as number) : fallback;
+	return {
+		concurrency: number('concurrency', DEFAULT_CONCURRENCY),
+		policy: {
+			...DEFAULT_POLICY,
+			rateLimitRetries: number('rateLimitRetries', DEFAULT_POLICY.rateLimitRetries),
+			serverErrorRetries: number('serverErrorRetries', DEFAULT_POLICY.serverErrorRetries),
+			timeoutMs: number('timeout', DEFAULT_POLICY.timeoutMs / 1000) * 1000,
+		},
+	};
+}
+
+function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): Error {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		error.context.itemIndex ??= itemIndex;
+		return error;
+	}
+	if (error instanceof RecordShapeError) {
+		return new NodeOperationError(ctx.getNode(), `${error.message} (item ${itemIndex})`, {
+			itemIndex,
+			description: `Fix "${error.field}" in item ${itemIndex}; nothing was sent for it.`,
+		});
+	}
+	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+}
+
+/**
+ * The per-item loop: bounded concurrency over ONE Acumatica client (one session or token for the
+ * whole execution), output in input order with `pairedItem`, `continueOnFail` error items, and the
+ * cookie session always logged out at the end, whether items failed or the node throws.
+ */
+export async function runPerItem(this: IExecuteFunctions, operation: OperationExecute): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const { policy, concurrency } = readPolicy(this);
+	const client = new AcumaticaClient(this, this.getNodeParameter('authentication', 0, 'password') as string, policy);
+	try {
+		const perItem = await mapWithConcurrency(items, concurrency, async (_item, itemIndex) => {
+			try {
+				const result = await operation.call(this, itemIndex, client);
+				const rows = Array.isArray(result) ? result : [result];
+				return rows.map((json) => ({ json, pairedItem: { item: itemIndex } }));
+			} catch (caught) {
+				const error = toNodeError(this, caught, itemIndex);
+				if (!this.continueOnFail()) throw error;
+				const { description, httpCode } = error as NodeApiError;
+				const details: IDataObject = {};
+				if (description) details.description = description;
+				if (httpCode) details.httpCode = httpCode;
+				return [{ json: { error: error.message, details }, pairedItem: { item: itemIndex } }];
+			}
+		});
+		return [perItem.flat()];
+	} finally {
+		await client.close();
+	}
+}

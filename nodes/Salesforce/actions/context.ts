@@ -1,0 +1,123 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { mapWithConcurrency } from '../../shared/concurrency';
+import { InputError } from '../helpers/input';
+import type { RequestPolicy, SalesforceResponse, Session } from '../transport';
+import { DEFAULT_POLICY, newSession } from '../transport';
+
+/** What every operation gets besides the item index: the execution's session and output settings. */
+export interface OperationContext extends Session {
+	/** The `_salesforce` metadata for an output item (API usage from Sforce-Limit-Info), or {} when turned off. */
+	meta: (response: SalesforceResponse | undefined) => IDataObject;
+}
+
+const DEFAULT_CONCURRENCY = 4;
+
+export type OperationExecute = (
+	this: IExecuteFunctions,
+	itemIndex: number,
+	context: OperationContext,
+) => Promise<IDataObject | IDataObject[]>;
+
+export const requestOptionsDescription: INodeProperties = {
+	displayName: 'Options',
+	name: 'requestOptions',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Concurrency',
+			name: 'concurrency',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 20 },
+			default: 4, // DEFAULT_CONCURRENCY (a literal, for lint)
+			description: 'How many requests may be in flight at once. Every request counts against the org\'s daily API allocation.',
+		},
+		{
+			displayName: 'Include API Usage',
+			name: 'includeApiUsage',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to add _salesforce.apiUsage {used, max} (from Salesforce\'s Sforce-Limit-Info header: API requests in the last 24 hours and the org\'s allocation) to every output item',
+		},
+		{
+			displayName: 'Retries on Server or Network Errors',
+			name: 'serverErrorRetries',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 5 },
+			default: 2,
+			description:
+				'Retries after a 5xx, a 429 or a lost connection, with exponential backoff, for requests that are safe to repeat (reads, updates, upserts by external ID). Creates and notes are never retried: they could be made twice.',
+		},
+		{
+			displayName: 'Timeout (Seconds)',
+			name: 'timeout',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 300 },
+			default: 60,
+			description: 'How long to wait for Salesforce to answer one request',
+		},
+	],
+};
+
+function readOptions(ctx: IExecuteFunctions): { policy: RequestPolicy; concurrency: number; includeApiUsage: boolean } {
+	const options = ctx.getNodeParameter('requestOptions', 0, {}) as IDataObject;
+	const number = (key: string, fallback: number) =>
+		typeof options[key] === 'number' && Number.isFinite(options[key]) ? (options[key] as number) : fallback;
+	return {
+		concurrency: number('concurrency', DEFAULT_CONCURRENCY),
+		includeApiUsage: options.includeApiUsage !== false,
+		policy: {
+			...DEFAULT_POLICY,
+			serverErrorRetries: number('serverErrorRetries', DEFAULT_POLICY.serverErrorRetries),
+			timeoutMs: number('timeout', DEFAULT_POLICY.timeoutMs / 1000) * 1000,
+		},
+	};
+}
+
+function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): Error {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		error.context.itemIndex ??= itemIndex;
+		return error;
+	}
+	if (error instanceof InputError) {
+		return new NodeOperationError(ctx.getNode(), `${error.message} (item ${itemIndex})`, {
+			itemIndex,
+			description: error.hint ?? `Fix "${error.field}" for item ${itemIndex}; nothing was sent for it.`,
+		});
+	}
+	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+}
+
+/**
+ * The per-item loop: bounded concurrency, output in input order, `pairedItem` on every item, and
+ * `continueOnFail` turning an item's error into an output item (never a loss).
+ */
+export async function runPerItem(this: IExecuteFunctions, operation: OperationExecute): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const { policy, concurrency, includeApiUsage } = readOptions(this);
+	const context: OperationContext = {
+		...newSession(this, policy),
+		meta: (response) => (includeApiUsage && response?.apiUsage ? { _salesforce: { apiUsage: response.apiUsage } } : {}),
+	};
+
+	const perItem = await mapWithConcurrency(items, concurrency, async (_item, itemIndex) => {
+		try {
+			const result = await operation.call(this, itemIndex, context);
+			const rows = Array.isArray(result) ? result : [result];
+			return rows.map((json) => ({ json, pairedItem: { item: itemIndex } }));
+		} catch (caught) {
+			const error = toNodeError(this, caught, itemIndex);
+			if (!this.continueOnFail()) throw error;
+			const { description, httpCode } = error as NodeApiError;
+			const details: IDataObject = {};
+			if (description) details.description = description;
+			if (httpCode) details.httpCode = httpCode;
+			return [{ json: { error: error.message, details }, pairedItem: { item: itemIndex } }];
+		}
+	});
+	return [perItem.flat()];
+}
