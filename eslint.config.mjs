@@ -3,8 +3,8 @@ import { configWithoutCloudSupport } from '@n8n/node-cli/eslint';
 // Node modules a node or credential must never reach: files, processes, sockets, sandboxes.
 // HTTP goes through n8n's helpers (httpRequestWithAuthentication), never a client of our own.
 const forbiddenModules = [
-	'fs', 'fs/promises', 'child_process', 'cluster', 'dgram', 'dns', 'http', 'http2', 'https',
-	'inspector', 'module', 'net', 'os', 'path', 'process', 'tls', 'v8', 'vm', 'worker_threads',
+	'fs', 'fs/promises', 'child_process', 'cluster', 'dgram', 'dns', 'dns/promises', 'http', 'http2', 'https',
+	'inspector', 'module', 'net', 'os', 'path', 'process', 'timers', 'timers/promises', 'tls', 'v8', 'vm', 'worker_threads',
 	'axios', 'node-fetch', 'got', 'request',
 ].flatMap((name) => [name, `node:${name}`]);
 
@@ -27,5 +27,17 @@ export default [
 			'no-new-func': 'error',
 		},
 	},
-	{ ignores: ['dist/**', 'test/**', 'sandbox/**', 'bench/**', 'examples/**', 'gulpfile.js', 'jest.config.js'] },
+	{
+		// SSRF guard: the Templated Webhook checks every address a target host resolves to with the
+		// system resolver (the one n8n's HTTP client connects with), not a third-party DNS service.
+		// Lets this one file import node:dns/promises; 'dns', 'node:dns' and the rest stay forbidden even here.
+		files: ['nodes/TemplatedWebhook/url.ts'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{ paths: forbiddenModules.filter((name) => name !== 'dns/promises' && name !== 'node:dns/promises') },
+			],
+		},
+	},
+	{ ignores: ['dist/**', 'test/**', 'sandbox/**', 'bench/**', 'examples/**', 'gulpfile.js', 'jest.config.js', 'jest.e2e.config.js'] },
 ];

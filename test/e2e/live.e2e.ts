@@ -126,7 +126,7 @@ describe.each(['regular', 'queue'] as const)('blueprints in a real n8n (%s mode)
 		for (const event of storefrontEvents) answers.push(await post(`${stack.n8n.url}/webhook/storefront-events`, event));
 		expect(answers.map((answer: { status: number }) => answer.status)).toEqual(storefrontEvents.map(() => 202));
 
-		const received: Recorded[] = await until('6 events at the fake Omnisend', async () => {
+		await until('6 events at the fake Omnisend', async () => {
 			const requests: Recorded[] = await omnisend.requests();
 			return requests.length >= 6 ? requests : undefined;
 		});
