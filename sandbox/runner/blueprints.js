@@ -3,6 +3,7 @@
 // that `npm start` fires and the e2e suite asserts on. A new blueprint is one entry here.
 const SANDBOX_KEYS = {
 	omnisend: 'sandbox-omnisend-key',
+	webhookSigningSecret: 'sandbox-webhook-signing-secret-7d1f9a3c5e',
 };
 
 /** The credentials the blueprints reference (by id), pointing at the sandbox. */
@@ -16,7 +17,22 @@ function credentialsFor(sandbox, services) {
 			data: { apiKey: SANDBOX_KEYS.omnisend, baseUrl: `${sandbox.services.omnisend.url}/v5` },
 		});
 	}
+	if (services.includes('receiver')) {
+		credentials.push({
+			id: 'crmRelayWebhookSigning1',
+			name: 'Receiver signing secret',
+			type: 'templatedWebhookAuthApi',
+			data: { authType: 'hmacSignature', signingSecret: SANDBOX_KEYS.webhookSigningSecret },
+		});
+	}
 	return credentials;
+}
+
+/** The node of a given type in a workflow (throws if the blueprint changed shape). */
+function nodeOfType(workflow, type) {
+	const node = workflow.nodes.find((candidate) => candidate.type === type);
+	if (!node) throw new Error(`${workflow.name} has no ${type} node`);
+	return node;
 }
 
 const jane = {
@@ -25,6 +41,22 @@ const jane = {
 	first_name: 'Jane',
 	last_name: 'Doe',
 };
+
+/** Seed 004: an abandoned basket, as a storefront or CDP would post it. */
+const ometriaEvents = [
+	{
+		profile: { email: 'ada@example.com', firstname: 'Ada', lastname: 'Lovelace', marketing_optin: 'EXPLICITLY_OPTEDIN' },
+		event: { type: 'basket_abandoned', id: 'evt-1001' },
+		basket: {
+			currency: 'GBP',
+			total: 59.9,
+			products: [
+				{ id: 'SKU-1', title: 'Notebook "Analytical"', quantity: 2, price: 19.95 },
+				{ id: 'SKU-2', title: 'Pen – fine', quantity: 1, price: 20 },
+			],
+		},
+	},
+];
 
 /** Seed 001's storefront events, in the Segment/Datafly shape, one per mapped event plus two edge cases. */
 const storefrontEvents = [
@@ -110,6 +142,29 @@ const blueprints = [
 		/** How many requests the fakes get once every fired event has been handled. */
 		expectedRequests: { omnisend: 6 },
 	},
+	{
+		id: 'seed-004',
+		title: 'Seed 004: contacts/events -> Ometria-style templated HTTPS webhook, retried durably',
+		file: 'seed-004-templated-webhook.json',
+		workflowId: 'crmRelaySeed004',
+		services: ['receiver'],
+		webhooks: (n8nUrl) => [`${n8nUrl}/webhook/ometria-events`],
+		prepare(workflow, sandbox) {
+			const node = nodeOfType(workflow, 'n8n-nodes-crm-relay.templatedWebhook');
+			node.parameters.url = `${sandbox.services.receiver.url}/hooks/ometria`;
+			// The sandbox receiver is on 127.0.0.1 (HTTPS with the sandbox CA): allowed only by this option.
+			// Short waits so the live loop shows a retry through the Wait node within seconds.
+			Object.assign(node.parameters.options, { allowLoopback: true, retries: 1, backoffSeconds: 0.2, retrySchedule: '2,2,2' });
+		},
+		/** The receiver fails the first two requests (one attempt and its retry), so the Wait loop delivers it. */
+		async fire(stack) {
+			stack.sandbox.services.receiver.fault({ status: 503, count: 2, match: { path: '/hooks/ometria' } });
+			const answers = [];
+			for (const event of ometriaEvents) answers.push(await post(`${stack.n8n.url}/webhook/ometria-events`, event));
+			return answers;
+		},
+		expectedRequests: { receiver: 3 },
+	},
 ];
 
-module.exports = { blueprints, credentialsFor, storefrontEvents, SANDBOX_KEYS, post };
+module.exports = { blueprints, credentialsFor, storefrontEvents, ometriaEvents, SANDBOX_KEYS, post };

@@ -21,6 +21,8 @@ const { blueprints, credentialsFor } = require('./blueprints');
  */
 async function startStack({ mode = 'regular', workDir, only, owner = true } = {}) {
 	const dir = workDir || fs.mkdtempSync(path.join(os.tmpdir(), `crm-relay-${mode}-`));
+	// Every run starts from nothing (database, user folder, CA); the last run's logs stay until then.
+	fs.rmSync(dir, { recursive: true, force: true });
 	fs.mkdirSync(dir, { recursive: true });
 	const stoppers = [];
 	const stack = { mode, dir, logDir: path.join(dir, 'logs') };
@@ -72,8 +74,15 @@ async function startStack({ mode = 'regular', workDir, only, owner = true } = {}
 		fs.writeFileSync(credentialsFile, JSON.stringify(credentialsFor(sandbox, services), null, 2));
 		instance.importCredentials(credentialsFile);
 		fs.rmSync(credentialsFile);
+		// A blueprint is imported as users import it; `prepare` only points it at the sandbox (URLs,
+		// loopback permission, short retry waits) the way a user would edit it for a local receiver.
+		fs.mkdirSync(path.join(dir, 'workflows'), { recursive: true });
 		for (const blueprint of selected) {
-			instance.importWorkflow(path.join(ROOT, 'examples', blueprint.file));
+			const workflow = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', blueprint.file), 'utf8'));
+			if (blueprint.prepare) blueprint.prepare(workflow, sandbox);
+			const file = path.join(dir, 'workflows', blueprint.file);
+			fs.writeFileSync(file, JSON.stringify(workflow, null, 2));
+			instance.importWorkflow(file);
 			instance.publishWorkflow(blueprint.workflowId);
 		}
 

@@ -4,7 +4,7 @@
  * production webhooks, and what the sandbox's fake services received checked byte for byte; then
  * what n8n recorded. Once in regular mode and once in queue mode (Redis, PostgreSQL, a worker).
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -12,7 +12,7 @@ const root = path.resolve(__dirname, '../..');
 // The runner is plain JavaScript shared with `npm start`.
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { startStack } = require(path.join(root, 'sandbox/runner/stack.js'));
-const { storefrontEvents, SANDBOX_KEYS, post } = require(path.join(root, 'sandbox/runner/blueprints.js'));
+const { blueprints, storefrontEvents, SANDBOX_KEYS, post } = require(path.join(root, 'sandbox/runner/blueprints.js'));
 const { checkEditor } = require(path.join(root, 'sandbox/runner/editor-check.js'));
 const { ensureDebianPackages } = require(path.join(root, 'sandbox/runner/toolchain.js'));
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -22,7 +22,11 @@ interface Recorded {
 	path: string;
 	headers: Record<string, string>;
 	rawBody: string;
+	fault?: { status?: number };
 }
+
+type RunData = Record<string, Array<{ data: { main: Array<Array<{ json: Record<string, unknown> }>> } }>>;
+const outputOf = (detail: { runData: RunData }, node: string, run = 0) => detail.runData[node]?.[run]?.data.main[0]?.map((item) => item.json);
 
 const workRoot = path.join(root, '.cache/e2e');
 // First runs install Node 24, n8n and Debian packages (minutes); later runs reuse them.
@@ -174,8 +178,6 @@ describe.each(['regular', 'queue'] as const)('blueprints in a real n8n (%s mode)
 		expect(executions.every((execution: { status: string; mode: string }) => execution.status === 'success' && execution.mode === 'webhook')).toBe(true);
 
 		const details = await Promise.all(executions.map((execution: { id: string }) => stack.rest.execution(execution.id)));
-		const outputOf = (detail: { runData: Record<string, Array<{ data: { main: Array<Array<{ json: Record<string, unknown> }>> } }>> }, node: string) =>
-			detail.runData[node]?.[0]?.data.main[0]?.map((item) => item.json);
 		const other = details.filter((detail) => detail.runData['Other Events (not forwarded)']);
 		expect(other).toHaveLength(1);
 		expect((outputOf(other[0], 'Other Events (not forwarded)')![0].body as { event: string }).event).toBe('Coupon Applied');
@@ -188,13 +190,67 @@ describe.each(['regular', 'queue'] as const)('blueprints in a real n8n (%s mode)
 		expect(placed[0]).toMatchObject({ status: 'sent', eventName: 'placed order' });
 	});
 
-	test('the API key is nowhere in what n8n recorded or logged', async () => {
-		const executions = await stack.rest.executions('crmRelaySeed001');
+	test('seed 004: the templated webhook is signed, retried through the Wait loop under one delivery id, then delivered', async () => {
+		const receiver = stack.sandbox.services.receiver;
+		receiver.reset();
+		const seed004 = blueprints.find((blueprint: { id: string }) => blueprint.id === 'seed-004');
+		const answers = await seed004.fire(stack);
+		expect(answers.map((answer: { status: number }) => answer.status)).toEqual([202]);
+
+		await until('3 requests at the receiver', async () => ((receiver.requests() as Recorded[]).length >= 3 ? true : undefined));
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		const received: Recorded[] = receiver.requests();
+		// Attempt 1 and its in-execution retry hit the injected 503s; attempt 2 (after the Wait node) is delivered.
+		expect(received.map((request) => request.fault?.status ?? 200)).toEqual([503, 503, 200]);
+		expect(received.every((request) => request.method === 'POST' && request.path === '/hooks/ometria')).toBe(true);
+		expect(new Set(received.map((request) => request.headers['x-delivery-id'])).size).toBe(1);
+		expect(new Set(received.map((request) => request.rawBody)).size).toBe(1);
+		for (const request of received) {
+			expect(request.headers['content-type']).toMatch(/^application\/json/);
+			expect(request.headers['x-source']).toBe('n8n-templated-webhook');
+			const timestamp = request.headers['x-webhook-timestamp'];
+			const signature = createHmac('sha256', SANDBOX_KEYS.webhookSigningSecret).update(`${timestamp}.${request.rawBody}`).digest('hex');
+			expect(request.headers['x-webhook-signature']).toBe(`sha256=${signature}`);
+		}
+		expect(JSON.parse(received[0].rawBody)).toEqual({
+			event: 'basket_abandoned',
+			event_id: 'evt-1001',
+			email: 'ada@example.com',
+			first_name: 'Ada',
+			last_name: 'Lovelace',
+			opted_in: true,
+			basket: {
+				currency: 'GBP',
+				total: 59.9,
+				lines: [
+					{ sku: 'SKU-1', title: 'Notebook "Analytical"', qty: 2 },
+					{ sku: 'SKU-2', title: 'Pen – fine', qty: 1 },
+				],
+			},
+		});
+
+		const [execution] = await until('the seed-004 execution to finish', async () => {
+			const list = await stack.rest.executions('crmRelaySeed004');
+			return list.length && list.every((e: { status: string }) => !['new', 'running', 'waiting'].includes(e.status)) ? list : undefined;
+		});
+		expect(execution.status).toBe('success');
+		const detail = await stack.rest.execution(execution.id);
+		const retryLater = detail.runData['Templated Webhook'][0].data.main[1].map((item: { json: Record<string, unknown> }) => item.json.webhookDelivery);
+		expect(retryLater).toEqual([expect.objectContaining({ attempts: 1, deliveryId: received[0].headers['x-delivery-id'] })]);
+		const [delivered] = outputOf(detail, 'Delivered')!;
+		expect(delivered.webhookDelivery).toMatchObject({ status: 'delivered', attempts: 2, statusCode: 200, deliveryId: received[0].headers['x-delivery-id'] });
+	});
+
+	test('no secret is anywhere in what n8n recorded or logged', async () => {
+		const executions = [...(await stack.rest.executions('crmRelaySeed001')), ...(await stack.rest.executions('crmRelaySeed004'))];
 		const details = await Promise.all(executions.map((execution: { id: string }) => stack.rest.execution(execution.id)));
 		const recorded = JSON.stringify(details);
 		expect(recorded).toContain('jane@example.com'); // the scan reads real data
-		expect(recorded).not.toContain(SANDBOX_KEYS.omnisend);
-		expect(stack.n8n.logs()).not.toContain(SANDBOX_KEYS.omnisend);
+		expect(recorded).toContain('ada@example.com');
+		for (const secret of [SANDBOX_KEYS.omnisend, SANDBOX_KEYS.webhookSigningSecret]) {
+			expect(recorded).not.toContain(secret);
+			expect(stack.n8n.logs()).not.toContain(secret);
+		}
 	});
 
 	if (mode === 'queue') {

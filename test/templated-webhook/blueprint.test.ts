@@ -21,7 +21,12 @@ function blueprint() {
 }
 
 // n8n's Wait resumes after the computed time; here it passes items on at once (the time is checked on the items).
-const nodeTypes = { 'n8n-nodes-base.wait': new PassThrough(), 'n8n-nodes-base.set': new PassThrough() };
+// The Webhook source and the Set that unwraps its body pass the test's items on as they are.
+const nodeTypes = {
+	'n8n-nodes-base.wait': new PassThrough(),
+	'n8n-nodes-base.set': new PassThrough(),
+	'n8n-nodes-base.webhook': new PassThrough(),
+};
 
 describe('blueprint seed-004: source -> Templated Webhook, Retry Later -> Wait -> back, Dropped -> log', () => {
 	test('the exported workflow wires the Wait loop and reads the next attempt time from the item', () => {
@@ -36,7 +41,7 @@ describe('blueprint seed-004: source -> Templated Webhook, Retry Later -> Wait -
 		dnsFake({ 'receiver.example.com': ['93.184.215.14'] });
 		const { received } = receiverFake((_r, i) => (i < 2 ? [503, 'down'] : [202, 'accepted']), RECEIVER);
 		const { workflow } = blueprint();
-		const result = await runWorkflow(workflow, { input: [EVENT], credentials: CREDENTIALS.hmac, nodeTypes });
+		const result = await runWorkflow(workflow, { input: [EVENT], credentials: CREDENTIALS.hmac, nodeTypes, startNode: 'Contact or Event In' });
 
 		expect(received).toHaveLength(3);
 		expect(new Set(received.map((r) => r.headers['x-delivery-id'])).size).toBe(1);
@@ -71,7 +76,7 @@ describe('blueprint seed-004: source -> Templated Webhook, Retry Later -> Wait -
 		dnsFake({ 'receiver.example.com': ['93.184.215.14'] });
 		const { received } = receiverFake(() => [500, 'broken'], RECEIVER);
 		const { workflow } = blueprint();
-		const result = await runWorkflow(workflow, { input: [EVENT], credentials: CREDENTIALS.hmac, nodeTypes });
+		const result = await runWorkflow(workflow, { input: [EVENT], credentials: CREDENTIALS.hmac, nodeTypes, startNode: 'Contact or Event In' });
 		expect(received).toHaveLength(10);
 		expect(result.output('Wait until next attempt').map((item) => (item.json.webhookDelivery as IDataObject).waitSeconds)).toEqual([
 			15, 30, 60, 120, 240, 480, 900, 900, 900,
