@@ -127,6 +127,7 @@ export class SalesforceJwtBearerApi implements ICredentialType {
 		},
 		rules: [
 			{ type: 'responseCode', properties: { value: 401, message: 'Salesforce issued a token but then rejected it. Check that the user may use the API (API Enabled permission).' } },
+			{ type: 'responseCode', properties: { value: 403, message: 'Salesforce refused the API for this user or org (API Enabled permission, or the org edition has no API access).' } },
 			{ type: 'responseCode', properties: { value: 404, message: 'This org does not serve that API version. Use a current version such as 66.0.' } },
 		],
 	};

@@ -19,6 +19,7 @@ type Response = ReturnType<IWebhookFunctions['getResponseObject']>;
 function write(res: Response, statusCode: number, contentType: string, body: string) {
 	res.status(statusCode);
 	res.setHeader('Content-Type', contentType);
+	res.setHeader('Content-Length', String(Buffer.byteLength(body, 'utf8')));
 	res.setHeader('Cache-Control', 'no-store');
 	res.end(body);
 }

@@ -196,7 +196,7 @@ export const properties: INodeProperties[] = [
 				type: 'string',
 				default: 'event_id',
 				description:
-					'Top-level field holding a unique ID per event, used to ignore redeliveries. Callouts without it are recognised by a SHA-256 of their timestamp and body instead.',
+					'Top-level field holding a unique ID per event, used to ignore redeliveries. Without it, only a resend of the same signed callout (same timestamp and body, with Require Timestamp on) is ignored; an identical body is otherwise a new event.',
 			},
 			...sharedOptions,
 		],

@@ -38,7 +38,8 @@ export interface OutboundMessage {
 }
 
 // Element names kept with their prefix (so namespaces can be checked); attributes under "@_";
-// no value parsing, no entity processing of any kind: text is decoded by `decodeText` below.
+// no value parsing, no trimming (field text is kept exactly), no entity processing of any kind:
+// text is decoded by `decodeText` below.
 const parser = new XMLParser({
 	ignoreAttributes: false,
 	attributeNamePrefix: '@_',
@@ -49,7 +50,7 @@ const parser = new XMLParser({
 	htmlEntities: false,
 	ignoreDeclaration: true,
 	ignorePiTags: true,
-	trimValues: true,
+	trimValues: false,
 	cdataPropName: '#cdata',
 	textNodeName: '#text',
 	maxNestedTags: MAX_DEPTH,
@@ -146,15 +147,16 @@ function leafText(element: Element): RawFieldValue {
 	return text + cdata;
 }
 
+/** An envelope value (an ID or URL): surrounding white space is layout, not data. Field values are kept as sent. */
 function requiredText(parent: Element, local: string): string {
-	const value = leafText(only(parent, local, OUTBOUND_NS, true));
-	if (value === null || value === '') throw new RejectedMessage(400, `<${local}> is empty`);
+	const value = leafText(only(parent, local, OUTBOUND_NS, true))?.trim();
+	if (value === undefined || value === '') throw new RejectedMessage(400, `<${local}> is empty`);
 	return value;
 }
 
 function optionalText(parent: Element, local: string): string | null {
 	const element = only(parent, local, OUTBOUND_NS, false);
-	return element ? leafText(element) : null;
+	return element ? (leafText(element)?.trim() ?? null) : null;
 }
 
 const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,254}$/;

@@ -54,7 +54,12 @@ function readShared(options: IDataObject): SharedConfig {
 export function readOutboundConfig(ctx: Pick<IWebhookFunctions, 'getNodeParameter'>) {
 	const organizationId = String(ctx.getNodeParameter('organizationId', '')).trim();
 	if (!isOrganizationId(organizationId)) {
-		throw new ConfigurationProblem('Organization ID must be your 15- or 18-character org ID starting with 00D (Setup > Company Information)');
+		const typo = organizationId.length === 18 && /^00D[a-zA-Z0-9]{15}$/i.test(organizationId);
+		throw new ConfigurationProblem(
+			typo
+				? 'The last 3 characters of the 18-character Organization ID do not fit its first 15 (a typo?); paste the 15-character ID from Setup > Company Information'
+				: 'Organization ID must be your 15- or 18-character org ID starting with 00D (Setup > Company Information)',
+		);
 	}
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 	return {
@@ -178,9 +183,15 @@ export async function receiveOutboundMessage(this: IWebhookFunctions): Promise<I
 	return started(items);
 }
 
-function eventKey(event: IDataObject, field: string, timestamp: string): string {
+/**
+ * What identifies a delivery of this event: its event id; without one, the signed timestamp and the
+ * event together (a resend of the same signed callout). Without either there is none: an identical
+ * body may be a real repeat (a status set back and forth), so it is emitted again.
+ */
+function eventKey(event: IDataObject, field: string, timestamp: string): string | undefined {
 	const id = field === '' ? undefined : event[field];
 	if ((typeof id === 'string' && id.trim() !== '') || (typeof id === 'number' && Number.isFinite(id))) return `e:${String(id)}`;
+	if (timestamp === '') return undefined;
 	return `h:${createHash('sha256').update(`${timestamp}\n${JSON.stringify(event)}`).digest('hex')}`;
 }
 
@@ -242,8 +253,8 @@ export async function receiveJsonCallout(this: IWebhookFunctions): Promise<IWebh
 	for (const event of events as IDataObject[]) {
 		if (config.eventTypes.size > 0 && !config.eventTypes.has(String(event.event_type ?? ''))) continue;
 		const key = eventKey(event, config.eventIdField, timestamp);
-		if (memory?.has(key)) continue;
-		memory?.remember(key);
+		if (key !== undefined && memory?.has(key)) continue;
+		if (key !== undefined) memory?.remember(key);
 		items.push({ json: event });
 	}
 	memory?.save();

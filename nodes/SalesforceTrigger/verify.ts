@@ -7,25 +7,51 @@ export function constantTimeEqual(a: string, b: string): boolean {
 	return left.length === right.length && timingSafeEqual(left, right);
 }
 
-const ORG_ID = /^00D[a-zA-Z0-9]{12}([a-zA-Z0-9]{3})?$/;
+const ID_SHAPE = /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/;
+const CHECKSUM_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 
-/** Whether the text is shaped like a Salesforce Organization ID (15 or 18 characters, prefix 00D). */
+/**
+ * The case-sensitive 15-character form of a Salesforce ID. The 18-character form is
+ * case-insensitive: each suffix character encodes which of 5 characters of the first 15 are
+ * upper-case, so the case is restored from it. Undefined when the suffix does not fit (a typo).
+ */
+export function fifteenCharacterId(id: string): string | undefined {
+	if (!ID_SHAPE.test(id)) return undefined;
+	if (id.length === 15) return id;
+	let restored = '';
+	for (let chunk = 0; chunk < 3; chunk++) {
+		const bits = CHECKSUM_ALPHABET.indexOf(id[15 + chunk].toUpperCase());
+		if (bits === -1) return undefined;
+		for (let i = 0; i < 5; i++) {
+			const character = id[chunk * 5 + i];
+			const upper = ((bits >> i) & 1) === 1;
+			if (upper && !/[a-zA-Z]/.test(character)) return undefined;
+			restored += upper ? character.toUpperCase() : character.toLowerCase();
+		}
+	}
+	return restored;
+}
+
+/** The org's 15-character ID, or undefined when the text is not an Organization ID (prefix 00D). */
+function organizationKey(value: string): string | undefined {
+	const id = fifteenCharacterId(value);
+	return id?.startsWith('00D') ? id : undefined;
+}
+
+/** Whether the text is a Salesforce Organization ID: 15 characters, or 18 with a fitting suffix; prefix 00D. */
 export function isOrganizationId(value: string): boolean {
-	return ORG_ID.test(value);
+	return organizationKey(value) !== undefined;
 }
 
 /**
- * Whether two Organization IDs name the same org. The 15-character form is case-sensitive; the
- * 18-character form adds a 3-character checksum of the letter case. So: the first 15 characters
- * must match exactly, and when both are 18 characters long the suffixes must match too.
- * Both comparisons are constant-time.
+ * Whether two Organization IDs name the same org: their 15-character forms (an 18-character ID
+ * turned into its 15 characters with the case its suffix encodes) are equal, case-sensitively,
+ * compared in constant time.
  */
 export function sameOrganization(expected: string, received: string): boolean {
-	if (!isOrganizationId(expected) || !isOrganizationId(received)) return false;
-	const headMatches = constantTimeEqual(expected.slice(0, 15), received.slice(0, 15));
-	const bothLong = expected.length === 18 && received.length === 18;
-	const tailMatches = bothLong ? constantTimeEqual(expected.slice(15), received.slice(15)) : true;
-	return headMatches && tailMatches;
+	const left = organizationKey(expected);
+	const right = organizationKey(received);
+	return left !== undefined && right !== undefined && constantTimeEqual(left, right);
 }
 
 // ---------------------------------------------------------------------------------------------

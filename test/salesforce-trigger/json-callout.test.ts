@@ -170,12 +170,29 @@ describe('filters, redeliveries and configuration', () => {
 		expect(Object.keys((staticData['node:Trigger'] as IDataObject).deliveredIds as IDataObject)).toEqual(['e:evt-1']);
 	});
 
-	test('without an event id, an identical resend is recognised by its hash; a changed body is not', async () => {
+	test('without an event id and without timestamps, an identical callout is a new event and is emitted again', async () => {
+		// e.g. a Campaign goes Completed -> In Progress -> Completed: the seed-003 payload carries no id,
+		// and Flow/Apex callouts are not redelivered by Salesforce, so nothing tells a repeat from a resend.
 		const staticData: IDataObject = {};
 		expect((await callout(body, { 'X-Signature': sign(body) }, {}, { staticData })).items?.[0]).toHaveLength(1);
-		expect((await callout(body, { 'X-Signature': sign(body) }, {}, { staticData })).items).toBeUndefined();
-		const paused = JSON.stringify({ ...CAMPAIGN_EVENT, status: 'Paused' });
-		expect((await callout(paused, { 'X-Signature': sign(paused) }, {}, { staticData })).items?.[0]).toHaveLength(1);
+		const repeat = await callout(body, { 'X-Signature': sign(body) }, {}, { staticData });
+		expectProcessed(repeat);
+		expect(repeat.items?.[0]).toHaveLength(1);
+		expect((staticData['node:Trigger'] as IDataObject | undefined)?.deliveredIds).toBeUndefined();
+		expect(repeat.staticData.__dataChanged).toBe(false);
+	});
+
+	test('without an event id but with timestamps, a resend of the same signed callout (same timestamp and body) is emitted once', async () => {
+		const staticData: IDataObject = {};
+		const parameters = { useTimestamp: true };
+		const ts = now();
+		const headers = { 'X-Timestamp': ts, 'X-Signature': sign(`${ts}.${body}`) };
+		expect((await callout(body, headers, parameters, { staticData })).items?.[0]).toHaveLength(1);
+		const resend = await callout(body, headers, parameters, { staticData });
+		expectProcessed(resend);
+		expect(resend.items).toBeUndefined();
+		const later = String(Number(ts) + 1);
+		expect((await callout(body, { 'X-Timestamp': later, 'X-Signature': sign(`${later}.${body}`) }, parameters, { staticData })).items?.[0]).toHaveLength(1);
 	});
 
 	test('an IP outside the allow-list is refused with 403 even with a valid signature', async () => {

@@ -41,6 +41,10 @@ describe('webhookMethods: nothing is registered remotely; activation checks the 
 	test.each([
 		[{ ...OUTBOUND_PARAMETERS, organizationId: '' }, 'Salesforce Trigger: Organization ID must be your 15- or 18-character org ID starting with 00D (Setup > Company Information)'],
 		[{ ...OUTBOUND_PARAMETERS, organizationId: `${ORG_15}x` }, /Organization ID must be/],
+		[
+			{ ...OUTBOUND_PARAMETERS, organizationId: `${ORG_15}AAA` },
+			'Salesforce Trigger: The last 3 characters of the 18-character Organization ID do not fit its first 15 (a typo?); paste the 15-character ID from Setup > Company Information',
+		],
 		[{ ...OUTBOUND_PARAMETERS, options: { allowedIps: '10.0.0.0/8, intranet' } }, 'Salesforce Trigger: IP Allow-List: "intranet" is not an IP address or CIDR range'],
 	])('create() refuses activation with a clear message: %#', async (parameters, message) => {
 		await expect(methods.create.call(hookContext(parameters))).rejects.toThrow(message);
@@ -80,6 +84,15 @@ describe('node and credential description', () => {
 			{ name: 'salesforceCalloutSecretApi', required: true, testedBy: 'salesforceCalloutSecretTest', displayOptions: { show: { source: ['jsonCallout'] } } },
 		]);
 		expect(Object.keys(trigger.methods.credentialTest)).toEqual(['salesforceCalloutSecretTest']);
+	});
+
+	test('no "options.binaryData" parameter: n8n does not read the body of a version-1 webhook node that sets it', () => {
+		// n8n's webhook-helpers parseRequestBody() evaluates $parameter["options"]["binaryData"] for
+		// typeVersion 1 and then skips reading the body, so req.rawBody would be missing.
+		const options = trigger.description.properties.filter((property) => property.name === 'options');
+		expect(options.length).toBeGreaterThan(0);
+		for (const property of options) expect((property.options ?? []).map((option) => ('name' in option ? option.name : ''))).not.toContain('binaryData');
+		expect(trigger.description.version).toBe(1);
 	});
 
 	test('the credential stores the secret as a password field under a name n8n itself does not use', () => {

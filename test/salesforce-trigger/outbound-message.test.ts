@@ -9,6 +9,8 @@ function expectAck(call: Awaited<ReturnType<typeof deliver>>) {
 	expect(call.response.statusCode).toBe(200);
 	expect(call.response.headers['content-type']).toBe('text/xml; charset=utf-8');
 	expect(call.response.body).toBe(EXPECTED_ACK);
+	// A fixed length rather than chunked transfer: the simplest reply for any SOAP client.
+	expect(call.response.headers['content-length']).toBe(String(Buffer.byteLength(EXPECTED_ACK)));
 	expect(call.result.noWebhookResponse).toBe(true);
 }
 
@@ -52,6 +54,16 @@ describe('Outbound Message: a single Lead notification', () => {
 		const call = await deliver(outboundMessage([LEAD]), { options: { convertTypes: false } });
 		expectAck(call);
 		expect(jsonOf(call)[0].fields).toEqual(Object.fromEntries(LEAD.fields));
+	});
+
+	test('field text is kept exactly, with its leading and trailing spaces and new lines; the envelope\'s IDs are trimmed', async () => {
+		const description = '  Met at the fair.\n  Follow up in May.\n';
+		const note: NotificationSpec = { id: LEAD.id, type: 'Lead', fields: [['Id', '00Q5g00000AbCdEEAV'], ['Description', description], ['Title', ' ']] };
+		const xml = outboundMessage([note]).replace(`<OrganizationId>${ORG_18}</OrganizationId>`, `<OrganizationId>\n ${ORG_18}\n</OrganizationId>`);
+		const call = await deliver(xml, { options: { convertTypes: false } });
+		expectAck(call);
+		expect(jsonOf(call)[0].organizationId).toBe(ORG_18);
+		expect(jsonOf(call)[0].fields).toEqual({ Id: '00Q5g00000AbCdEEAV', Description: description, Title: ' ' });
 	});
 
 	test('Keep as Text keeps the named fields as text even when they look like numbers or booleans', async () => {
@@ -194,6 +206,17 @@ describe('Outbound Message: filters and redeliveries', () => {
 		const again = await deliver(outboundMessage([LEAD]), {}, { staticData });
 		expect(again.items).toBeUndefined();
 		expect(again.staticData.__dataChanged).toBe(false);
+	});
+
+	test('a call that starts nothing still flags changed memory (n8n saves static data after every webhook call)', async () => {
+		// n8n's LiveWebhooks saves the workflow's static data when __dataChanged is set, also when the
+		// call starts no execution: here a pure redelivery that forgets an expired ID.
+		const staticData: IDataObject = { 'node:Trigger': { deliveredIds: { 'n:expired': Date.now() - 25 * 60 * 60 * 1000, [`n:${LEAD.id}`]: Date.now() } } };
+		const again = await deliver(outboundMessage([LEAD]), {}, { staticData });
+		expectAck(again);
+		expect(again.items).toBeUndefined();
+		expect(again.staticData.__dataChanged).toBe(true);
+		expect(Object.keys((again.staticData['node:Trigger'] as IDataObject).deliveredIds as IDataObject)).toEqual([`n:${LEAD.id}`]);
 	});
 
 	test('the same notification twice inside one message is emitted once', async () => {

@@ -49,6 +49,17 @@ describe('Organization ID', () => {
 		expectRefused(await deliver(outboundMessage([LEAD], { org: `${ORG_15}AAA` }), { organizationId: ORG_18 }), 403, WRONG_ORG);
 	});
 
+	test('an 18-character ID is case-insensitive (its suffix encodes the case): an upper-cased copy still matches', async () => {
+		// 18-character IDs exist for tools that ignore case (spreadsheets, some CRMs); the suffix restores it.
+		expectAccepted(await deliver(outboundMessage([LEAD]), { organizationId: ORG_18.toUpperCase() }));
+		expectAccepted(await deliver(outboundMessage([LEAD]), { organizationId: ORG_18.toLowerCase() }));
+	});
+
+	test('a configured 18-character ID whose suffix does not fit its first 15 characters is a configuration error', async () => {
+		const call = await deliver(outboundMessage([LEAD], { org: `${ORG_15}AAA` }), { organizationId: `${ORG_15}AAA` });
+		expectRefused(call, 500, 'The n8n Salesforce Trigger is misconfigured; its owner can see why in the node settings');
+	});
+
 	test('a message without OrganizationId is refused with 400', async () => {
 		const xml = outboundMessage([LEAD]).replace(/<OrganizationId>.*<\/OrganizationId>/, '');
 		expectRefused(await deliver(xml), 400, 'The SOAP message has no <OrganizationId> inside <notifications>: it is not a Salesforce outbound message');

@@ -88,7 +88,7 @@ describe('Campaign › Update Status', () => {
 });
 
 describe('Campaign › Add Note', () => {
-	const summary = 'Variant B won: +4.2% conversion (p = 0.01)\nRolled out to 100% <all> users & "VIP" segment';
+	const summary = 'Variant B won: +4.2% conversion (p = 0.01)\nRolled out to 100% <all> users & "VIP" segment, don\'t roll back';
 
 	test('ContentNote with base64 HTML content, then a ContentDocumentLink to the Campaign', async () => {
 		const { received } = salesforceFake((request) =>
@@ -101,7 +101,7 @@ describe('Campaign › Add Note', () => {
 		);
 		expect(error).toBeUndefined();
 		expect(received).toHaveLength(2);
-		const html = '<p>Variant B won: +4.2% conversion (p = 0.01)</p><p>Rolled out to 100% &lt;all&gt; users &amp; &quot;VIP&quot; segment</p>';
+		const html = '<p>Variant B won: +4.2% conversion (p = 0.01)</p><p>Rolled out to 100% &lt;all&gt; users &amp; &quot;VIP&quot; segment, don\'t roll back</p>';
 		expectApiRequest(
 			received[0],
 			'POST',
@@ -153,6 +153,17 @@ describe('Campaign › Add Note', () => {
 			`The note 069xx0000001AbcAAE was created but not linked to Campaign ${CAMPAIGN_ID}: Salesforce answered 500: UNKNOWN_EXCEPTION: An unexpected error occurred`,
 		);
 		expect((error as { description?: string }).description).toContain('running the item again creates another note');
+	});
+
+	test('a legacy note title over 80 characters (Note.Title) is refused before anything is sent', async () => {
+		const { received } = salesforceFake(() => [201, {}]);
+		const { error } = await runSalesforce(
+			{ resource: 'campaign', operation: 'addNote', campaignId: campaign, title: 'T'.repeat(81), text: 'x', noteType: 'note' },
+			[{}],
+			{ credentials: STORED },
+		);
+		expect(received).toHaveLength(0);
+		expect(error?.message).toBe('A legacy note title holds at most 80 characters (got 81) (item 0)');
 	});
 
 	test('an empty text is refused before anything is sent', async () => {

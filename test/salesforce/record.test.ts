@@ -1,3 +1,5 @@
+import nock from 'nock';
+
 import { buildSoql, soqlValue } from '../../nodes/Salesforce/actions/record/find.operation';
 import { soqlString } from '../../nodes/Salesforce/helpers/input';
 import { expectApiRequest, runSalesforce, salesforceFake, TOKEN_1, V, STORED } from './fixtures';
@@ -126,6 +128,72 @@ describe('Record › Create or Update (upsert by external ID)', () => {
 		expect(differs.error?.message).toBe('Fields set Experiment_Key__c to "k2" but the External ID Value is "k1" (item 0)');
 	});
 
+	/**
+	 * The second upsert's answer (the first runs alone while the execution's token is settled) waits
+	 * until a third request arrives, or `capMs` passes, and notes how many Salesforce had by then.
+	 */
+	function overlapProbe(capMs: number) {
+		let arrived: () => void = () => undefined;
+		const third = new Promise<void>((resolve) => (arrived = resolve));
+		const probe = { receivedWhenSecondAnswered: 0 };
+		const fake = salesforceFake(async (_request, index) => {
+			if (index === 1) {
+				let timer: NodeJS.Timeout | undefined;
+				await Promise.race([third, new Promise((resolve) => (timer = setTimeout(resolve, capMs)))]);
+				clearTimeout(timer);
+				probe.receivedWhenSecondAnswered = fake.received.length;
+				return [201, { id: 'a01xx0000001AAAQ', success: true, errors: [], created: true }];
+			}
+			if (index === 2) arrived();
+			return [200, { id: 'a01xx0000001AAAQ', success: true, errors: [], created: false }];
+		});
+		return { ...fake, probe };
+	}
+
+	test('items with the same external ID value are upserted one after the other (no double insert), other values in parallel', async () => {
+		const same = overlapProbe(400);
+		const sequential = await runSalesforce({ ...upsert, requestOptions: { concurrency: 4 } }, [{ key: 'k0' }, { key: 'k1' }, { key: 'K1' }], { credentials: STORED });
+		expect(sequential.error).toBeUndefined();
+		expect(same.received.map((request) => request.path)).toEqual([path('k0'), path('k1'), path('K1')]);
+		expect(same.probe.receivedWhenSecondAnswered).toBe(2);
+		expect(sequential.items.map((item) => [item.json.created, item.pairedItem])).toEqual([
+			[false, { item: 0 }],
+			[true, { item: 1 }],
+			[false, { item: 2 }],
+		]);
+
+		nock.cleanAll();
+		const different = overlapProbe(5000);
+		const parallel = await runSalesforce({ ...upsert, requestOptions: { concurrency: 4 } }, [{ key: 'k0' }, { key: 'k1' }, { key: 'k2' }], { credentials: STORED });
+		expect(parallel.error).toBeUndefined();
+		expect(different.probe.receivedWhenSecondAnswered).toBe(3);
+	});
+
+	test('400 DUPLICATE_VALUE (a parallel writer inserted the value first): one more upsert, which updates', async () => {
+		const duplicate = [{ message: 'duplicate value found: Experiment_Key__c duplicates value on record with id: a01xx0000001AAAQ', errorCode: 'DUPLICATE_VALUE', fields: [] }];
+		const { received } = salesforceFake((_request, index) => (index === 0 ? [400, duplicate] : [200, { id: 'a01xx0000001AAAQ', success: true, errors: [], created: false }]));
+		const { items, error } = await runSalesforce(upsert, [{ key: 'k1' }], { credentials: STORED });
+		expect(error).toBeUndefined();
+		expect(received).toHaveLength(2);
+		for (const request of received) expectApiRequest(request, 'PATCH', path('k1'), '{"Name":"Checkout button","Status__c":"Running"}');
+		expect(items.map((item) => item.json)).toEqual([
+			{ id: 'a01xx0000001AAAQ', success: true, created: false, sobject: 'Experiment__c', externalIdField: 'Experiment_Key__c', externalIdValue: 'k1' },
+		]);
+
+		nock.cleanAll();
+		const again = salesforceFake(() => [400, duplicate]);
+		const twice = await runSalesforce(upsert, [{ key: 'k1' }], { credentials: STORED });
+		expect(again.received).toHaveLength(2);
+		expect(twice.error?.message).toBe(`Salesforce answered 400: DUPLICATE_VALUE: ${duplicate[0].message}`);
+	});
+
+	test('Id in the upsert fields is refused before sending', async () => {
+		const { received } = salesforceFake(() => [200, {}]);
+		const { error } = await runSalesforce({ ...upsert, fieldsJson: '{"Id":"a01xx0000001AAAQ","Name":"N"}' }, [{ key: 'k1' }], { credentials: STORED });
+		expect(received).toHaveLength(0);
+		expect(error?.message).toBe('Fields contain the record Id (item 0)');
+	});
+
 	test('a 503 on upsert is retried (idempotent) and then succeeds', async () => {
 		const { received } = salesforceFake((_request, index) => (index === 0 ? [503, 'busy'] : [201, { id: 'a01xx0000001AAAQ', success: true, errors: [], created: true }]));
 		const { items, error } = await runSalesforce(upsert, [{ key: 'k1' }], { credentials: STORED });
@@ -209,6 +277,40 @@ describe('Record › Find (SOQL)', () => {
 		expect(received[0].path).toBe(`${V}/query?q=${encodeURIComponent(soql).replace(/'/g, '%27')}`);
 		expect(new URL(`https://x${received[0].path}`).searchParams.get('q')).toBe(soql);
 		expect(items).toEqual([]);
+	});
+
+	test('Contains / Starts With / Ends With: the value matches literally (% and _ escaped for LIKE); LIKE keeps the user\'s wildcards', async () => {
+		const { received } = salesforceFake(() => [200, { totalSize: 0, done: true, records: [] }]);
+		const { error } = await runSalesforce(
+			{
+				resource: 'record',
+				operation: 'find',
+				queryMode: 'builder',
+				sobject: { __rl: true, mode: 'name', value: 'Campaign' },
+				returnFields: 'Id',
+				conditions: {
+					condition: [
+						{ field: 'Name', operator: 'contains', valueType: 'text', value: "50%_off 'VIP'" },
+						{ field: 'Experiment_Key__c', operator: 'startsWith', valueType: 'text', value: 'checkout_' },
+						{ field: 'Description', operator: 'endsWith', valueType: 'text', value: 'a\\b' },
+						{ field: 'Type', operator: 'LIKE', valueType: 'text', value: 'Web_%' },
+					],
+				},
+				combineWith: 'OR',
+				returnAll: true,
+			},
+			[{}],
+			{ credentials: STORED },
+		);
+		expect(error).toBeUndefined();
+		const soql = "SELECT Id FROM Campaign WHERE Name LIKE '%50\\%\\_off \\'VIP\\'%' OR Experiment_Key__c LIKE 'checkout\\_%' OR Description LIKE '%a\\\\b' OR Type LIKE 'Web_%'";
+		expect(new URL(`https://x${received[0].path}`).searchParams.get('q')).toBe(soql);
+	});
+
+	test('Contains with a non-text Value Type is refused before sending', () => {
+		expect(() => buildSoql('Lead', 'Id', [{ field: 'Amount', operator: 'contains', valueType: 'number', value: '5' }], 'AND', '')).toThrow(
+			'Condition 1: contains works only with Value Type Text',
+		);
 	});
 
 	test('a value that is not of its declared type is refused before sending', async () => {

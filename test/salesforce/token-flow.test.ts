@@ -70,6 +70,33 @@ describe('client credentials token flow', () => {
 		expectApiRequest(received[2], 'PATCH', `${V}/sobjects/Campaign/${CAMPAIGN_ID}`, '{"Status":"Completed"}', TOKEN_2);
 	});
 
+	test('401 then 503: a read is refreshed once by n8n and retried by the node with the stored new token (one token request)', async () => {
+		const { received } = salesforceFake((request, index) => {
+			if (isTokenRequest(request)) return tokenAnswer(TOKEN_2);
+			if (index === 0) return [401, invalidSession];
+			return index === 2 ? [503, 'busy'] : [200, campaignRecord];
+		});
+		const { error } = await runSalesforce(getCampaign, [{}], { credentials: STORED });
+		expect(error).toBeUndefined();
+		expect(received.map((request) => request.path)).toEqual([getCampaignPath, '/services/oauth2/token', getCampaignPath, getCampaignPath]);
+		expect(received.slice(2).map((request) => request.headers.authorization)).toEqual([`Bearer ${TOKEN_2}`, `Bearer ${TOKEN_2}`]);
+	});
+
+	test('401 then 503 on a create: the refresh retry is the only repeat (a create is never retried after a 5xx)', async () => {
+		const { received } = salesforceFake((request, index) => {
+			if (isTokenRequest(request)) return tokenAnswer(TOKEN_2);
+			return index === 0 ? [401, invalidSession] : [503, 'busy'];
+		});
+		const { error } = await runSalesforce(
+			{ resource: 'record', operation: 'create', sobject: { __rl: true, mode: 'name', value: 'Lead' }, fieldsInput: 'json', fieldsJson: '{"LastName":"Doe","Company":"Acme"}' },
+			[{}],
+			{ credentials: STORED },
+		);
+		expect(received.map((request) => `${request.method} ${request.path}`)).toEqual([`POST ${V}/sobjects/Lead`, 'POST /services/oauth2/token', `POST ${V}/sobjects/Lead`]);
+		expect(error?.message).toBe('Salesforce answered 503: busy');
+		expect((error as { description?: string }).description).toContain('it may or may not have been applied');
+	});
+
 	test('a second 401 after the new token fails clearly, without a third attempt', async () => {
 		const { received } = salesforceFake((request) => (isTokenRequest(request) ? tokenAnswer(TOKEN_2) : [401, invalidSession]));
 		const { error } = await runSalesforce(getCampaign, [{}], { credentials: STORED });

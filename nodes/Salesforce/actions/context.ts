@@ -10,6 +10,11 @@ import { DEFAULT_POLICY, newSession } from '../transport';
 export interface OperationContext extends Session {
 	/** The `_salesforce` metadata for an output item (API usage from Sforce-Limit-Info), or {} when turned off. */
 	meta: (response: SalesforceResponse | undefined) => IDataObject;
+	/**
+	 * Runs `task` only after every earlier task with the same key in this execution has finished.
+	 * Upserts of one external ID value must not run side by side: Salesforce can then insert twice.
+	 */
+	exclusive: <T>(key: string, task: () => Promise<T>) => Promise<T>;
 }
 
 const DEFAULT_CONCURRENCY = 4;
@@ -99,9 +104,15 @@ function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number):
 export async function runPerItem(this: IExecuteFunctions, operation: OperationExecute): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const { policy, concurrency, includeApiUsage } = readOptions(this);
+	const tails = new Map<string, Promise<unknown>>();
 	const context: OperationContext = {
 		...newSession(this, policy),
 		meta: (response) => (includeApiUsage && response?.apiUsage ? { _salesforce: { apiUsage: response.apiUsage } } : {}),
+		exclusive: async <T>(key: string, task: () => Promise<T>): Promise<T> => {
+			const run = (tails.get(key) ?? Promise.resolve()).then(task);
+			tails.set(key, run.catch(() => undefined));
+			return await run;
+		},
 	};
 
 	const perItem = await mapWithConcurrency(items, concurrency, async (_item, itemIndex) => {

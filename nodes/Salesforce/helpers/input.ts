@@ -88,3 +88,8 @@ export function soqlString(value: string): string {
 export function soqlEscape(value: string): string {
 	return value.replace(/[\\'"\n\r\t\b\f]/g, (char) => SOQL_ESCAPES[char]);
 }
+
+/** The inside of a SOQL LIKE pattern matching `value` literally: escaped, and its % and _ no wildcards (\% and \_). */
+export function soqlLikeEscape(value: string): string {
+	return soqlEscape(value).replace(/[%_]/g, (char) => `\\${char}`);
+}

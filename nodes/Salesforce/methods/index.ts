@@ -1,6 +1,6 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
 
-import { soqlEscape } from '../helpers/input';
+import { soqlLikeEscape } from '../helpers/input';
 import { answerObject, newSession, salesforceRequest } from '../transport';
 
 async function get(ctx: ILoadOptionsFunctions, path: string, qs?: Record<string, string>): Promise<IDataObject> {
@@ -22,8 +22,8 @@ async function searchSObjects(this: ILoadOptionsFunctions, filter?: string): Pro
 
 /** Campaigns by name (most recently changed first), for the Campaign picker. */
 async function searchCampaigns(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	// Escaped for the string literal first, then LIKE's own wildcards (\\% and \\_) are neutralised.
-	const where = filter?.trim() ? ` WHERE Name LIKE '%${soqlEscape(filter.trim()).replace(/[%_]/g, (char) => `\\${char}`)}%'` : '';
+	// Escaped for the string literal, and LIKE's own wildcards (% and _) in the filter neutralised.
+	const where = filter?.trim() ? ` WHERE Name LIKE '%${soqlLikeEscape(filter.trim())}%'` : '';
 	const answer = await get(this, '/query', { q: `SELECT Id, Name, Status FROM Campaign${where} ORDER BY LastModifiedDate DESC LIMIT 100` });
 	const results = ((answer.records as IDataObject[] | undefined) ?? []).map((campaign) => ({
 		name: `${String(campaign.Name)} (${String(campaign.Status ?? '')})`,

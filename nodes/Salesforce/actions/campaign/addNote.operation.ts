@@ -75,13 +75,14 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['campaign'], operation: ['addNote'] } }, properties);
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+// What Salesforce's recommended String.escapeHtml4() escapes in ASCII text (the apostrophe stays as is).
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 
-/** Plain text as ContentNote HTML: escaped, one paragraph per line. */
+/** Plain text as ContentNote HTML: escaped like escapeHtml4(), one paragraph per line (Salesforce strips raw line breaks). */
 export function textToNoteHtml(text: string): string {
 	return text
 		.split(/\r\n|\r|\n/)
-		.map((line) => `<p>${line.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char])}</p>`)
+		.map((line) => `<p>${line.replace(/[&<>"]/g, (char) => HTML_ESCAPES[char])}</p>`)
 		.join('');
 }
 
@@ -95,6 +96,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 	const noteType = this.getNodeParameter('noteType', itemIndex, 'contentNote') as string;
 
 	if (noteType === 'note') {
+		if (title.length > 80) throw new InputError('Title', `A legacy note title holds at most 80 characters (got ${title.length})`, 'Shorten the title or use Note Type "Note".');
 		if (text.length > 32000) throw new InputError('Text', `A legacy note holds at most 32,000 characters (got ${text.length})`, 'Shorten it or use Note Type "Note".');
 		const isPrivate = this.getNodeParameter('isPrivate', itemIndex, false) as boolean;
 		// Creates are never retried: a second POST would make a second note.

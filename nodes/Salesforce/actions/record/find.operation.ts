@@ -1,13 +1,28 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { apiName, InputError, soqlString } from '../../helpers/input';
+import { apiName, InputError, soqlLikeEscape, soqlString } from '../../helpers/input';
 import { answerObject, salesforceRequest } from '../../transport';
 import { fieldList } from '../campaign/get.operation';
 import { readSObject, sobjectLocator } from '../common';
 import type { OperationContext } from '../context';
 
-const OPERATORS = ['=', '!=', '<', '<=', '>', '>=', 'LIKE'];
+const OPERATORS = ['=', '!=', '<', '<=', '>', '>=', 'LIKE', 'contains', 'startsWith', 'endsWith'];
+
+/** Text operators that become LIKE with the value matched literally (its % and _ escaped). */
+const LIKE_FORMS: Record<string, (pattern: string) => string> = {
+	contains: (pattern) => `%${pattern}%`,
+	startsWith: (pattern) => `${pattern}%`,
+	endsWith: (pattern) => `%${pattern}`,
+};
+
+const OPERATOR_OPTIONS = [
+	...['=', '!=', '<', '<=', '>', '>='].map((operator) => ({ name: operator, value: operator })),
+	{ name: 'Contains', value: 'contains', description: 'Text contains the value; % and _ in the value match literally' },
+	{ name: 'Starts With', value: 'startsWith', description: 'Text starts with the value; % and _ in the value match literally' },
+	{ name: 'Ends With', value: 'endsWith', description: 'Text ends with the value; % and _ in the value match literally' },
+	{ name: 'LIKE (Pattern)', value: 'LIKE', description: 'SOQL LIKE: % in the value matches any text, _ any one character' },
+];
 
 const properties: INodeProperties[] = [
 	{
@@ -59,7 +74,7 @@ const properties: INodeProperties[] = [
 						displayName: 'Operator',
 						name: 'operator',
 						type: 'options',
-						options: OPERATORS.map((operator) => ({ name: operator, value: operator })),
+						options: OPERATOR_OPTIONS,
 						default: '=',
 					},
 					{
@@ -156,6 +171,14 @@ export function buildSoql(sobject: string, fields: string, conditions: IDataObje
 			.map((part) => apiName(part, `${label} › Field`))
 			.join('.');
 		const operator = OPERATORS.includes(String(condition.operator)) ? String(condition.operator) : '=';
+		const likeForm = LIKE_FORMS[operator];
+		if (likeForm) {
+			if ((condition.valueType ?? 'text') !== 'text') {
+				throw new InputError(`${label} › Value Type`, `${label}: ${operator} works only with Value Type Text`, 'Choose Value Type Text, or another operator.');
+			}
+			const value = condition.value === null || condition.value === undefined ? '' : String(condition.value);
+			return `${field} LIKE '${likeForm(soqlLikeEscape(value))}'`;
+		}
 		return `${field} ${operator} ${soqlValue(condition.valueType ?? 'text', condition.value, operator, `${label} › Value`)}`;
 	});
 	const order = orderBy.trim();

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties, JsonObject } from
 import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
 
 import { apiName, InputError } from '../../helpers/input';
+import type { SalesforceError, SalesforceResponse } from '../../transport';
 import { answerObject, salesforceRequest } from '../../transport';
 import { fieldsProperties, readFields, readSObject } from '../common';
 import type { OperationContext } from '../context';
@@ -47,6 +48,11 @@ function matchedIds(body: unknown): string[] {
 		.filter(Boolean);
 }
 
+function isDuplicateValue(error: unknown): boolean {
+	const errors = (error as { salesforceErrors?: SalesforceError[] } | undefined)?.salesforceErrors ?? [];
+	return (error as { httpCode?: string | null } | undefined)?.httpCode === '400' && errors.some((entry) => entry.errorCode === 'DUPLICATE_VALUE');
+}
+
 export async function execute(this: IExecuteFunctions, itemIndex: number, context: OperationContext): Promise<IDataObject> {
 	const sobject = readSObject(this, itemIndex);
 	const field = apiName(this.getNodeParameter('externalIdField', itemIndex, ''), 'External ID Field');
@@ -61,21 +67,42 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 		}
 		delete fields[inBody];
 	}
+	const idInBody = Object.keys(fields).find((name) => name.toLowerCase() === 'id');
+	if (idInBody !== undefined) {
+		throw new InputError(`Fields › ${idInBody}`, 'Fields contain the record Id', 'Remove Id from Fields: upsert finds the record by the External ID Value (Salesforce refuses Id in the body). To write by record ID use Update.');
+	}
 	const updateOnly = this.getNodeParameter('updateOnly', itemIndex, false) as boolean;
-	// Upsert by external ID is idempotent: repeating it lands on the same record.
-	const response = await salesforceRequest.call(
-		this,
-		{
-			method: 'PATCH',
-			path: `/sobjects/${sobject}/${field}/${encodeURIComponent(value)}`,
-			qs: updateOnly ? { updateOnly: 'true' } : undefined,
-			body: fields,
-			idempotent: true,
-			acceptStatuses: [300],
-		},
-		itemIndex,
-		context,
-	);
+	// Upsert by external ID is idempotent: repeating it lands on the same record. Items with the
+	// same value go one after the other: two concurrent upserts of a new value could both insert.
+	const send = async () =>
+		await salesforceRequest.call(
+			this,
+			{
+				method: 'PATCH',
+				path: `/sobjects/${sobject}/${field}/${encodeURIComponent(value)}`,
+				qs: updateOnly ? { updateOnly: 'true' } : undefined,
+				body: fields,
+				idempotent: true,
+				acceptStatuses: [300],
+			},
+			itemIndex,
+			context,
+		);
+	const response = await context.exclusive(`upsert\n${sobject.toLowerCase()}\n${field.toLowerCase()}\n${value.toLowerCase()}`, async () => {
+		let first: SalesforceResponse | undefined;
+		let failure: unknown;
+		try {
+			first = await send();
+		} catch (error) {
+			failure = error;
+		}
+		if (first) return first;
+		// Another writer (e.g. a parallel execution) inserted this value between Salesforce's match and
+		// its insert (400 DUPLICATE_VALUE on a unique External ID field): the record exists now, so one
+		// more upsert updates it. Harmless if the duplicate is in another unique field: it fails the same way.
+		if (isDuplicateValue(failure)) return await send();
+		throw failure;
+	});
 	if (response.statusCode === 300) {
 		const ids = matchedIds(response.body);
 		throw new NodeApiError(this.getNode(), { statusCode: 300, matches: ids } as unknown as JsonObject, {
