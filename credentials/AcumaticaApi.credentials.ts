@@ -51,6 +51,9 @@ export const LOGIN_LIMIT = /api login limit|concurrent api login|maximum number 
 export const LOGIN_LIMIT_HINT =
 	'Every "Web Services API Users" seat of the Acumatica licence is in use. Sessions that were not logged out keep their seat for about 10 minutes: wait, then run again. For good: lower the Concurrency of workflows using Acumatica, run them one at a time, raise the limit (License Monitoring Console SM604000 shows it; per-user limits are on Users SM201010), or switch the credential to an OAuth 2.0 mode so executions share one token.';
 
+export const RATE_LIMIT_HINT =
+	'Acumatica answers 429 when the licence\'s request limits are exceeded (more than 20 requests queued, or one waited over 10 minutes; see License Monitoring Console SM604000). Lower the node\'s Concurrency, spread the workflow\'s runs out, or raise the licence limits.';
+
 function mask(text: string, secrets: string[]): string {
 	let out = text;
 	for (const secret of secrets) if (secret) out = out.split(secret).join('***');
@@ -171,8 +174,12 @@ export async function acumaticaSignIn(
 		if (cookies !== '') return { accessToken: cookies };
 		throw new AcumaticaAuthError('Acumatica accepted the login but set no session cookie', 'Check the Instance URL: it must be the Acumatica site itself, not a proxy that drops cookies.');
 	}
-	if (LOGIN_LIMIT.test(message) || (statusCode === 429 && !passwordGrant)) {
+	if (LOGIN_LIMIT.test(message)) {
 		throw new AcumaticaAuthError(`Acumatica refused the ${what}: API login limit reached${message ? ` (${message})` : ''}`, LOGIN_LIMIT_HINT, statusCode);
+	}
+	if (statusCode === 429) {
+		// The request limits (per minute / concurrent), not the API-user seats: no session was opened.
+		throw new AcumaticaAuthError(`Acumatica declined the ${what}: licence request limit exceeded (429)`, RATE_LIMIT_HINT, statusCode);
 	}
 	const hint = passwordGrant
 		? 'Check the user name and password, the client ID (with its @Tenant suffix) and secret, and that the Connected Application (SM303010) allows the Resource Owner Password Credentials flow.'
@@ -336,6 +343,9 @@ export class AcumaticaApi implements ICredentialType {
 		},
 	];
 
+	// n8n runs this (and saves the result into the credential) when the field is empty or after a 401:
+	// for the password grant's token, and for the credential test. The node opens cookie sessions
+	// itself (acumaticaSignIn), so session cookies are never saved.
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 		return await acumaticaSignIn.call(this, credentials);
 	}

@@ -21,7 +21,8 @@ export class AcumaticaOAuth2Api implements ICredentialType {
 	documentationUrl = 'https://help.acumatica.com/';
 
 	properties: INodeProperties[] = [
-		...instanceProperties,
+		// No Tenant field: with OAuth the tenant is the @Tenant suffix of the Client ID.
+		...instanceProperties.filter((property) => property.name !== 'tenant'),
 		{ displayName: 'Grant Type', name: 'grantType', type: 'hidden', default: 'authorizationCode' },
 		{
 			displayName: 'Authorization URL',

@@ -4,6 +4,10 @@
 const SANDBOX_KEYS = {
 	omnisend: 'sandbox-omnisend-key',
 	webhookSigningSecret: 'sandbox-webhook-signing-secret-7d1f9a3c5e',
+	salesforceClientSecret: 'sandbox-sf-client-secret',
+	salesforceCalloutSecret: 'sandbox-callout-secret-4f8e2a9c1b7d3e6f',
+	activeCampaignKey: 'sandbox-activecampaign-key',
+	acumaticaPassword: 'sandbox-acumatica-password',
 };
 
 /** The credentials the blueprints reference (by id), pointing at the sandbox. */
@@ -15,6 +19,51 @@ function credentialsFor(sandbox, services) {
 			name: 'Omnisend account',
 			type: 'omnisendApi',
 			data: { apiKey: SANDBOX_KEYS.omnisend, baseUrl: `${sandbox.services.omnisend.url}/v5` },
+		});
+	}
+	if (services.includes('salesforce')) {
+		credentials.push(
+			{
+				id: 'crmRelaySalesforce1',
+				name: 'Salesforce account',
+				type: 'salesforceClientCredentialsApi',
+				data: {
+					myDomainUrl: sandbox.services.salesforce.url,
+					clientId: 'sandbox-sf-client-id',
+					clientSecret: SANDBOX_KEYS.salesforceClientSecret,
+				},
+			},
+			{
+				id: 'crmRelaySalesforceCallout1',
+				name: 'Salesforce callout secret',
+				type: 'salesforceCalloutSecretApi',
+				data: { secret: SANDBOX_KEYS.salesforceCalloutSecret },
+			},
+		);
+	}
+	if (services.includes('activecampaign')) {
+		credentials.push({
+			id: 'crmRelayActiveCampaign1',
+			name: 'ActiveCampaign account',
+			type: 'activeCampaignApi',
+			data: { apiUrl: sandbox.services.activecampaign.url, apiKey: SANDBOX_KEYS.activeCampaignKey },
+		});
+	}
+	if (services.includes('acumatica')) {
+		credentials.push({
+			id: 'crmRelayAcumatica1',
+			name: 'Acumatica account',
+			type: 'acumaticaApi',
+			data: {
+				instanceUrl: sandbox.services.acumatica.url,
+				tenant: 'Company',
+				endpointName: 'Default',
+				endpointVersion: '24.200.001',
+				mode: 'session',
+				username: 'admin',
+				password: SANDBOX_KEYS.acumaticaPassword,
+				tenantField: 'tenant',
+			},
 		});
 	}
 	if (services.includes('receiver')) {
@@ -41,6 +90,29 @@ const jane = {
 	first_name: 'Jane',
 	last_name: 'Doe',
 };
+
+/** Seed 000: two leads created in Salesforce, as its outbound message carries them. */
+const salesforceLeads = [
+	{ Id: '00Q5e00000AbCdEFGH', FirstName: 'Grace', LastName: 'Hopper', Email: ' Grace.Hopper@Example.com ', Phone: '+1 415 555 0100', Company: 'Navy', LeadSource: 'Web', AnnualRevenue: 1250000, IsConverted: false },
+	{ Id: '00Q5e00000AbCdEFGI', FirstName: 'Alan', LastName: 'Turing', Email: 'alan.turing@example.co.uk', Phone: null, Company: 'Bletchley', LeadSource: null, AnnualRevenue: null, IsConverted: false },
+];
+
+const LEAD_NOTIFICATION_IDS = ['04l5e000000Ntf1AAA', '04l5e000000Ntf2AAA'];
+
+/** Seed 002: a new ActiveCampaign contact, then the same person subscribing again (no duplicate). */
+const activeCampaignContacts = [
+	{ email: 'Ada.Lovelace@Example.com', first_name: 'Ada', last_name: 'Lovelace', phone: '+44 20 7946 0001' },
+	{ email: 'ada.lovelace@example.com ', first_name: 'Ada', last_name: 'King', phone: '+44 20 7946 0001' },
+];
+
+/** Seed 003: the campaign-update callout the seed describes. */
+const campaignCallout = (campaignId) => ({
+	event_type: 'campaign_updated',
+	campaign_id: campaignId,
+	campaign_name: 'Spring Sale A/B',
+	status: 'In Progress',
+	experiment_key: 'exp-spring-42',
+});
 
 /** Seed 004: an abandoned basket, as a storefront or CDP would post it. */
 const ometriaEvents = [
@@ -120,6 +192,14 @@ const storefrontEvents = [
 	{ type: 'track', event: 'Product Viewed', messageId: 'msg-008-anon', context: { traits: {} }, properties: { product_id: 'SKU-9' } },
 ];
 
+async function waitFor(condition, timeoutMs = 30_000) {
+	const deadline = Date.now() + timeoutMs;
+	while (!(await condition())) {
+		if (Date.now() > deadline) throw new Error('timed out waiting for the previous execution');
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+}
+
 async function post(url, body, headers = { 'content-type': 'application/json' }) {
 	const response = await fetch(url, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
 	return { status: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
@@ -141,6 +221,63 @@ const blueprints = [
 		},
 		/** How many requests the fakes get once every fired event has been handled. */
 		expectedRequests: { omnisend: 6 },
+	},
+	{
+		id: 'seed-000',
+		title: 'Seed 000: Salesforce lead created -> verified, acknowledged -> Omnisend contact + event',
+		file: 'seed-000-salesforce-to-omnisend.json',
+		workflowId: 'crmRelaySeed000',
+		services: ['salesforce', 'omnisend'],
+		webhooks: (n8nUrl) => [`${n8nUrl}/webhook/5d0c7e52-9a3b-4f61-8c2d-7b1e0a9f3c00/salesforce`],
+		/** The fake Salesforce sends one outbound message with two leads, then redelivers it. */
+		async fire(stack) {
+			const message = { url: this.webhooks(stack.n8n.url)[0], sObjectType: 'Lead', records: salesforceLeads, notificationIds: LEAD_NOTIFICATION_IDS };
+			const first = await stack.sandbox.services.salesforce.sendOutboundMessage(message);
+			// Salesforce redelivers a message until it sees the Ack (for up to 24 hours): same notification ids.
+			const again = await stack.sandbox.services.salesforce.sendOutboundMessage(message);
+			return [first, again];
+		},
+		expectedRequests: { omnisend: 4 },
+	},
+	{
+		id: 'seed-002',
+		title: 'Seed 002: ActiveCampaign new contact -> Acumatica Contact created or updated by email',
+		file: 'seed-002-activecampaign-to-acumatica.json',
+		workflowId: 'crmRelaySeed002',
+		services: ['activecampaign', 'acumatica'],
+		webhooks: (n8nUrl) => [`${n8nUrl}/webhook/0b9e4c1a-6d2f-4e8b-9a37-2c5d8f1e0a02/webhook`],
+		/** ActiveCampaign (the fake) posts two `subscribe` events for the same person, one after the other. */
+		async fire(stack) {
+			const answers = [];
+			for (const contact of activeCampaignContacts) {
+				answers.push(await stack.sandbox.services.activecampaign.fire({ event: 'subscribe', contact }));
+				// One at a time, as a person subscribes; the guard against duplicates is search-then-write.
+				await waitFor(async () => (await stack.rest.executions('crmRelaySeed002')).filter((e) => e.status === 'success').length >= answers.length);
+			}
+			return answers;
+		},
+		expectedRequests: { acumatica: 8 },
+	},
+	{
+		id: 'seed-003',
+		title: 'Seed 003: Salesforce campaign callout -> platform -> Campaign status Completed + result note',
+		file: 'seed-003-salesforce-campaign-updates.json',
+		workflowId: 'crmRelaySeed003',
+		services: ['salesforce'],
+		webhooks: (n8nUrl) => [`${n8nUrl}/webhook/8a3f1c2e-6b4d-4e9a-9c7f-2d1e0b3a5c03/salesforce`],
+		/** A campaign exists in the org; Salesforce's Flow calls out with the seed's payload, signed. */
+		async fire(stack) {
+			const salesforce = stack.sandbox.services.salesforce;
+			const campaign = salesforce.addRecord('Campaign', { Name: 'Spring Sale A/B', Status: 'In Progress', IsActive: true });
+			const answer = await salesforce.sendCallout({
+				url: this.webhooks(stack.n8n.url)[0],
+				body: campaignCallout(campaign.Id),
+				secret: SANDBOX_KEYS.salesforceCalloutSecret,
+				signatureHeader: 'X-Signature',
+			});
+			return [{ ...answer, campaignId: campaign.Id }];
+		},
+		expectedRequests: { salesforce: 4 },
 	},
 	{
 		id: 'seed-004',
@@ -167,4 +304,4 @@ const blueprints = [
 	},
 ];
 
-module.exports = { blueprints, credentialsFor, storefrontEvents, ometriaEvents, SANDBOX_KEYS, post };
+module.exports = { blueprints, credentialsFor, storefrontEvents, ometriaEvents, salesforceLeads, activeCampaignContacts, campaignCallout, SANDBOX_KEYS, post };

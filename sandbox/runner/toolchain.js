@@ -9,6 +9,8 @@ const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '../..');
 const N8N_VERSION = process.env.CRM_RELAY_N8N_VERSION || '2.41.1';
+/** The n8n 1.x release the compatibility run uses (n8n 1.x runs on the machine's Node 20). */
+const N8N_1X_VERSION = '1.123.81';
 const NODE_MAJOR = 24;
 
 function cacheDir() {
@@ -62,10 +64,10 @@ function ensureNode24() {
 }
 
 /** Checks an n8n install: the version, its CLI, and sqlite3's native binding loading under Node 24. */
-function n8nInstallWorks(dir, node) {
+function n8nInstallWorks(dir, node, version) {
 	const pkgFile = path.join(dir, 'node_modules/n8n/package.json');
 	if (!fs.existsSync(pkgFile) || !fs.existsSync(path.join(dir, '.crm-relay-ready'))) return false;
-	if (JSON.parse(fs.readFileSync(pkgFile, 'utf8')).version !== N8N_VERSION) return false;
+	if (JSON.parse(fs.readFileSync(pkgFile, 'utf8')).version !== version) return false;
 	const probe = spawnSync(node.binary, ['-e', "require('sqlite3'); require.resolve('n8n/bin/n8n'); console.log('ok')"], {
 		cwd: dir,
 		encoding: 'utf8',
@@ -73,26 +75,37 @@ function n8nInstallWorks(dir, node) {
 	return probe.status === 0 && probe.stdout.trim() === 'ok';
 }
 
-/** n8n from the npm registry, installed the way that works here, cached by version. */
-function ensureN8n(node = ensureNode24()) {
-	const dir = path.join(cacheDir(), `n8n-${N8N_VERSION}`);
+/** The Node.js running this script, in the shape ensureNode24() returns (for n8n 1.x). */
+function currentNode() {
+	const major = Number(process.versions.node.split('.')[0]);
+	if (major < 20) throw new Error(`n8n 1.x needs Node 20 or newer; this is Node ${process.versions.node}`);
+	return { nodeDir: path.dirname(path.dirname(process.execPath)), binary: process.execPath };
+}
+
+/**
+ * n8n from the npm registry, installed the way that works here, cached by version. n8n 2.x runs on
+ * Node 24 (fetched), n8n 1.x on the Node running this script.
+ */
+function ensureN8n(version = N8N_VERSION) {
+	const node = version.startsWith('1.') ? currentNode() : ensureNode24();
+	const dir = path.join(cacheDir(), `n8n-${version}`);
 	const bin = path.join(dir, 'node_modules/n8n/bin/n8n');
-	if (n8nInstallWorks(dir, node)) return { dir, bin, version: N8N_VERSION, node };
+	if (n8nInstallWorks(dir, node, version)) return { dir, bin, version, node };
 	fs.rmSync(path.join(dir, '.crm-relay-ready'), { force: true });
 	fs.mkdirSync(dir, { recursive: true });
 	fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'crm-relay-n8n-host', private: true }));
 	const env = npmEnv(node.nodeDir);
 	if (!fs.existsSync(path.join(dir, 'node_modules/n8n/package.json'))) {
-		log(`installing n8n@${N8N_VERSION} into ${dir} (install scripts off; several minutes, about 3 GB)`);
-		const { seconds } = run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', `n8n@${N8N_VERSION}`], { cwd: dir, env });
+		log(`installing n8n@${version} into ${dir} (install scripts off; several minutes, about 3 GB)`);
+		const { seconds } = run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', `n8n@${version}`], { cwd: dir, env });
 		log(`n8n installed (${seconds} s)`);
 	}
-	log('building sqlite3 against Node 24 headers');
+	log(`building sqlite3 against the headers of the Node.js in ${node.nodeDir}`);
 	const { seconds } = run('npm', ['rebuild', 'sqlite3'], { cwd: dir, env });
 	log(`sqlite3 built (${seconds} s)`);
 	fs.writeFileSync(path.join(dir, '.crm-relay-ready'), `${new Date().toISOString()}\n`);
-	if (!n8nInstallWorks(dir, node)) throw new Error(`n8n@${N8N_VERSION} in ${dir} does not load sqlite3 under Node 24 after the rebuild`);
-	return { dir, bin, version: N8N_VERSION, node };
+	if (!n8nInstallWorks(dir, node, version)) throw new Error(`n8n@${version} in ${dir} does not load sqlite3 after the rebuild`);
+	return { dir, bin, version, node };
 }
 
 /** Where a Debian program is, or null. */
@@ -146,4 +159,4 @@ function packPackage() {
 	return path.join(out, packed[0].filename);
 }
 
-module.exports = { ROOT, N8N_VERSION, cacheDir, ensureNode24, ensureN8n, ensureDebianPackages, packPackage, npmEnv, run, log };
+module.exports = { ROOT, N8N_VERSION, N8N_1X_VERSION, cacheDir, ensureNode24, ensureN8n, ensureDebianPackages, packPackage, npmEnv, run, log };

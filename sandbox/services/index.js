@@ -10,4 +10,6 @@ module.exports = {
 	omnisend: require('./omnisend'),
 	receiver: require('./receiver'),
 	acumatica: require('./acumatica'),
+	salesforce: require('./salesforce'),
+	activecampaign: require('./activecampaign'),
 };

@@ -76,6 +76,9 @@ describe('Acumatica OAuth2 API credential', () => {
 		expect(byName.scope).toBe('api offline_access');
 		expect(byName.authUrl).toBe('={{$self["instanceUrl"].trim().replace(/\\/+$/, "")}}/identity/connect/authorize');
 		expect(byName.accessTokenUrl).toBe('={{$self["instanceUrl"].trim().replace(/\\/+$/, "")}}/identity/connect/token');
+		// The tenant is chosen by the Client ID's @Tenant suffix; a Tenant field would do nothing.
+		expect(Object.keys(byName)).not.toContain('tenant');
+		expect(Object.keys(byName)).toEqual(expect.arrayContaining(['instanceUrl', 'endpointName', 'endpointVersion', 'branch', 'clientId', 'clientSecret']));
 	});
 
 	test('its test reads one Contact of the endpoint with the Bearer token', async () => {

@@ -1,7 +1,7 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import type { Mode } from './fixtures';
-import { acumaticaFake, ENDPOINT, expectAuthenticated, expectErrorItem, HOST, runAcumatica } from './fixtures';
+import { acumaticaFake, ENDPOINT, expectAuthenticated, expectErrorItem, HOST, runAcumatica, wait } from './fixtures';
 
 const byEmail = (parameters: INodeParameters = {}): INodeParameters => ({
 	resource: 'record',
@@ -53,6 +53,38 @@ describe.each<Mode>(['session', 'passwordGrant'])('Create or Update by Match Fie
 		expect(fake.entity.map((r) => r.method)).toEqual(['GET']);
 		expectErrorItem(items[0], 0, '2 Contact records have Email "dup@example.com" (ids: c-1, c-2); none was changed (item 0)');
 		expect(items[0].json.details).toEqual({ description: 'Merge the duplicates in Acumatica, or choose a Match Field that is unique for Contact.' });
+	});
+});
+
+describe('Create or Update by Match Field: duplicates within one execution', () => {
+	test('two items with the same email (any case), running concurrently: one create, then the second finds it and updates it', async () => {
+		const stored: Array<{ id: string; Email: string }> = [];
+		const fake = acumaticaFake(async (request) => {
+			if (request.method === 'GET') {
+				const email = /Email eq '(.*)'$/.exec(decodeURIComponent(request.path.split('?')[1].split('&')[0]))?.[1] ?? '';
+				const found = stored.filter((contact) => contact.Email.toLowerCase() === email.toLowerCase());
+				await wait(20);
+				return [200, found.map((contact) => ({ id: contact.id, Email: { value: contact.Email } }))];
+			}
+			const body = request.body as { id?: string; Email: { value: string } };
+			await wait(20);
+			if (!body.id) stored.push({ id: `c-${stored.length + 1}`, Email: body.Email.value });
+			return [200, { ...body, id: body.id ?? `c-${stored.length}` }];
+		});
+		const { items, error } = await runAcumatica(byEmail({ requestOptions: { concurrency: 3 } }), [
+			{ email: 'ann@example.com', first: 'Ann' },
+			{ email: 'bob@example.com', first: 'Bob' },
+			{ email: 'ANN@example.com', first: 'Annie' },
+		]);
+		expect(error).toBeUndefined();
+		expect(stored.map((contact) => contact.Email).sort()).toEqual(['ann@example.com', 'bob@example.com']);
+		const puts = fake.entity.filter((request) => request.method === 'PUT').map((request) => request.body as { id?: string; FirstName: { value: string } });
+		expect(puts.find((body) => body.FirstName.value === 'Annie')?.id).toBe(stored.find((contact) => contact.Email === 'ann@example.com')?.id);
+		expect(items.map((item) => [item.json.FirstName, item.pairedItem])).toEqual([
+			['Ann', { item: 0 }],
+			['Bob', { item: 1 }],
+			['Annie', { item: 2 }],
+		]);
 	});
 });
 

@@ -1,5 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
+import { parse as parseForm } from 'node:querystring';
+
 import { loadWorkflow, runWorkflow } from '../harness/run-workflow';
 import { acumaticaFake, credentialsFor, ENDPOINT, expectAuthenticated, PASSWORD } from './fixtures';
 
@@ -31,21 +33,27 @@ class ActiveCampaignTriggerStandIn implements INodeType {
 
 const blueprint = loadWorkflow('examples/seed-002-activecampaign-to-acumatica.json');
 
-/** A `subscribe` webhook as ActiveCampaign posts it, with the bracket keys kept flat. */
-const flat = {
-	type: 'subscribe',
-	date_time: '2026-11-23T10:00:00-06:00',
-	initiated_by: 'admin',
-	initiated_from: 'admin',
-	list: '0',
-	'contact[id]': '101',
-	'contact[email]': ' ann.lee@example.com ',
-	'contact[first_name]': 'Ann',
-	'contact[last_name]': 'Lee',
-	'contact[phone]': '+1 555 0100',
-	'contact[ip]': '203.0.113.9',
-	'contact[tags]': 'webinar',
-};
+/**
+ * A `subscribe` webhook as ActiveCampaign posts it (application/x-www-form-urlencoded, PHP bracket
+ * keys), turned into the item the way n8n 2.41 does it: its body parser uses Node's
+ * `querystring.parse` (n8n/dist/middlewares/body-parser.js), which keeps `contact[email]` as a flat
+ * key, and the ActiveCampaign Trigger emits `req.body` as the item.
+ */
+const rawForm = [
+	'type=subscribe',
+	'date_time=2026-11-23T10%3A00%3A00-06%3A00',
+	'initiated_by=admin',
+	'initiated_from=admin',
+	'list=0',
+	'contact%5Bid%5D=101',
+	'contact%5Bemail%5D=+ann.lee%40example.com+',
+	'contact%5Bfirst_name%5D=Ann',
+	'contact%5Blast_name%5D=Lee',
+	'contact%5Bphone%5D=%2B1+555+0100',
+	'contact%5Bip%5D=203.0.113.9',
+	'contact%5Btags%5D=webinar',
+].join('&');
+const flat = { ...parseForm(rawForm) };
 /** The same kind of webhook after extended form parsing: nested objects. */
 const nested = {
 	type: 'subscribe',
@@ -67,6 +75,12 @@ describe('blueprint seed-002: ActiveCampaign subscribe → Acumatica Contact cre
 			entity: { __rl: true, mode: 'name', value: 'Contact' },
 			matchField: 'Email',
 		});
+	});
+
+	test('n8n\'s form parsing keeps the bracket keys flat (what the mapping must read)', () => {
+		expect(flat['contact[email]']).toBe(' ann.lee@example.com ');
+		expect(flat['contact[phone]']).toBe('+1 555 0100');
+		expect(flat).not.toHaveProperty('contact');
 	});
 
 	test('flat bracket keys and nested contacts map alike: search by Email, then create (0 matches) or update (1 match), one session', async () => {

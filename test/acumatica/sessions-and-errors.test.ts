@@ -82,6 +82,18 @@ describe('one session or token per execution', () => {
 		expect(fake.logouts).toHaveLength(1);
 	});
 
+	test('session: the cookie is not saved into the stored credential (no credential write per execution); a token is', async () => {
+		const fake = acumaticaFake((request) => [200, request.body]);
+		const credentials = credentialsFor('session');
+		const session = await runAcumatica(put(), emails(2), { credentials });
+		expect(fake.logins).toHaveLength(1);
+		expect(session.credentialsHelper.preAuthenticationCalls).toEqual([]);
+		expect(credentials.acumaticaApi.accessToken).toBeUndefined();
+		const grant = await runAcumatica(put(), emails(2), { mode: 'passwordGrant' });
+		expect(grant.error).toBeUndefined();
+		expect(grant.credentialsHelper.preAuthenticationCalls).toEqual(['acumaticaApi']);
+	});
+
 	test('session: an item failure without continueOnFail still logs out (logins = logouts = 1)', async () => {
 		const fake = acumaticaFake((request, index) => (index === 1 ? [422, { Email: { value: 'x', error: 'bad' } }] : [200, request.body]));
 		const { error } = await runAcumatica(put({ requestOptions: { concurrency: 1 } }), emails(3));
@@ -127,6 +139,31 @@ describe('one session or token per execution', () => {
 		expect(fake.logouts).toHaveLength(1);
 		expect(fake.logouts[0].headers.cookie).toBe(fake.entity[0].headers.cookie);
 	});
+
+	test('session: after a stop nothing is retried or started (continueOnFail, retryable reads): the logout follows at once', async () => {
+		const fake = acumaticaFake(async (request) => {
+			await wait(400);
+			return [200, { id: request.path.split('/').pop() }];
+		});
+		const get = {
+			resource: 'record',
+			operation: 'get',
+			entity: { __rl: true, mode: 'name', value: 'Contact' },
+			by: 'id',
+			id: '={{ $json.email }}',
+			requestOptions: { concurrency: 1, serverErrorRetries: 3 },
+		};
+		await runWorkflow(acumaticaWorkflow(get, 'session', { continueOnFail: true }), {
+			credentials: credentialsFor('session'),
+			input: emails(6),
+			cancelAfterMs: 100,
+		});
+		// Without the stop check every item would back off 2 + 4 + 8 s before giving up, holding the seat.
+		for (let tries = 0; tries < 100 && fake.logouts.length === 0; tries++) await wait(20);
+		expect(fake.logins).toHaveLength(1);
+		expect(fake.entity).toHaveLength(1);
+		expect(fake.logouts).toHaveLength(1);
+	});
 });
 
 describe('401: sign in again once, then retry once', () => {
@@ -144,8 +181,49 @@ describe('401: sign in again once, then retry once', () => {
 		expect(error).toBeUndefined();
 		expect(items.map((item) => item.json.Email)).toEqual(emails(6).map((e) => e.email));
 		expect(fake.logins).toHaveLength(2);
-		expect(fake.logouts).toHaveLength(1);
-		expect(fake.logouts[0].headers.cookie).toContain('-2;');
+		// The expired session is logged out before the new login (harmless if it is gone), the new one at the end.
+		expect(fake.logouts).toHaveLength(2);
+		expect(fake.logouts[0].headers.cookie).toContain('-1;');
+		expect(fake.logouts[1].headers.cookie).toContain('-2;');
+		expect(fake.received.indexOf(fake.logouts[0])).toBeLessThan(fake.received.indexOf(fake.logins[1]));
+		expect(fake.liveSessions()).toBe(0);
+	});
+
+	test('a late answer of the old session renewing its cookie does not spoil the new session (its logout still works)', async () => {
+		const fake = acumaticaFake(async (request, index) => {
+			if (index === 1) {
+				await wait(150);
+				return [200, request.body, { 'Set-Cookie': ['.ASPXAUTH=renewed-old-session; path=/; HttpOnly'] }];
+			}
+			if (index === 2) fake.expireAll();
+			return [200, request.body];
+		});
+		const { items, error } = await runAcumatica(put(), emails(4));
+		expect(error).toBeUndefined();
+		expect(items).toHaveLength(4);
+		// Item 3 met the expired session and signed in again while item 1 was still out.
+		expect(fake.received.indexOf(fake.logins[1])).toBeLessThan(fake.received.length - 2);
+		expect(fake.logins).toHaveLength(2);
+		expect(fake.logouts).toHaveLength(2);
+		expect(fake.logouts[1].headers.cookie).toContain('-2;');
+		expect(fake.liveSessions()).toBe(0);
+	});
+
+	test('a late 401 of the old session, arriving after the new login, does not end the new session', async () => {
+		const fake = acumaticaFake(async (request, index) => {
+			if (index === 1) {
+				await wait(150);
+				return [401, { message: 'You are not logged in.' }];
+			}
+			if (index === 2) fake.expireAll();
+			return [200, request.body];
+		});
+		const { items, error } = await runAcumatica(put(), emails(4));
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.Email)).toEqual(emails(4).map((e) => e.email));
+		expect(fake.logins).toHaveLength(2);
+		expect(fake.logouts).toHaveLength(2);
+		expect(fake.entity.at(-1)?.headers.cookie).toContain('-2;');
 		expect(fake.liveSessions()).toBe(0);
 	});
 
@@ -190,13 +268,25 @@ describe('401: sign in again once, then retry once', () => {
 		expectErrorItem(items[0], 0, 'Acumatica refused the record (422): Email: Invalid e-mail.; LastName: Required.');
 	});
 
-	test('refused again after signing in again: the item fails with what to check', async () => {
+	test('refused again after signing in again: the item fails with what to check; both sessions logged out', async () => {
 		const fake = acumaticaFake(() => [401, { message: 'You are not logged in.' }]);
 		const { items } = await runAcumatica(put(), emails(1), { continueOnFail: true });
 		expect(fake.logins).toHaveLength(2);
 		expect(fake.entity).toHaveLength(2);
 		expectErrorItem(items[0], 0, 'Acumatica did not accept the PUT request even after signing in again (401)');
-		expect(fake.logouts).toHaveLength(1);
+		expect(fake.logouts).toHaveLength(2);
+		expect(fake.liveSessions()).toBe(0);
+	});
+
+	test('401 on every request of many items: one new login only (the new session never worked), logins = logouts', async () => {
+		const fake = acumaticaFake(() => [401, { message: 'You are not logged in.' }]);
+		const { items } = await runAcumatica(put({ requestOptions: { concurrency: 1 } }), emails(4), { continueOnFail: true });
+		expect(fake.logins).toHaveLength(2);
+		expect(fake.logouts).toHaveLength(2);
+		expect(fake.liveSessions()).toBe(0);
+		expect(fake.entity).toHaveLength(5);
+		expect(items).toHaveLength(4);
+		items.forEach((item, index) => expectErrorItem(item, index, /\(401\)$/));
 	});
 });
 
@@ -259,6 +349,17 @@ describe('errors Acumatica reports', () => {
 		);
 	});
 
+	test('429 at login is the request limit, not the API-user seats: said so, the login not repeated, nothing to log out', async () => {
+		const fake = acumaticaFake(() => [200, {}], {
+			login: () => [429, { message: 'The number of requests has exceeded the limit imposed by the license.' }],
+		});
+		const { error } = await runAcumatica(put(), emails(2));
+		expect(fake.logins).toHaveLength(1);
+		expect(fake.logouts).toHaveLength(0);
+		expect(error?.message).toBe('Acumatica declined the login: licence request limit exceeded (429)');
+		expect((error as { description?: string }).description).toMatch(/request limits.*Lower the node's Concurrency/);
+	});
+
 	test('a wrong password: the login error names what to check, once for all items', async () => {
 		const fake = acumaticaFake(() => [200, {}], { login: () => [401, { message: 'Invalid credentials. Please try again.' }] });
 		const { error } = await runAcumatica(put(), emails(2));
@@ -282,6 +383,12 @@ describe('errors Acumatica reports', () => {
 		const create = await runAcumatica(put({ requestOptions: { serverErrorRetries: 3 } }), emails(1), { continueOnFail: true });
 		expect(fake.entity.map((r) => r.method)).toEqual(['GET', 'GET', 'PUT']);
 		expectErrorItem(create.items[0], 0, 'Acumatica failed with 503: Service Unavailable');
+	});
+
+	test('400 with ASP.NET modelState: the reasons are in the message', async () => {
+		acumaticaFake(() => [400, { message: 'The request is invalid.', modelState: { 'entity.Email': ['Cannot convert value to String.'], '': ['Unexpected token.'] } }]);
+		const { items } = await runAcumatica(put(), emails(1), { continueOnFail: true });
+		expectErrorItem(items[0], 0, 'Acumatica answered 400: The request is invalid. entity.Email: Cannot convert value to String. Unexpected token.');
 	});
 
 	test('404 on a wrong endpoint version says where to look', async () => {

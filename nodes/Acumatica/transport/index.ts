@@ -2,6 +2,7 @@ import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
+	IHttpRequestHelper,
 	IHttpRequestMethods,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
@@ -11,10 +12,12 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import {
 	AcumaticaAuthError,
+	acumaticaSignIn,
 	instanceBase,
 	LOGIN_LIMIT,
 	LOGIN_LIMIT_HINT,
 	mergeCookies,
+	RATE_LIMIT_HINT,
 	secretMayTravelTo,
 } from '../../../credentials/AcumaticaApi.credentials';
 import { fieldErrors } from '../helpers/record';
@@ -89,9 +92,6 @@ const WHAT_TO_DO: Record<number, string> = {
 	422: 'Acumatica validated the record and refused it. Fix the fields listed; sending it again unchanged fails the same way.',
 };
 
-const RATE_LIMIT_HINT =
-	'Acumatica answers 429 when the licence\'s request limits are exceeded (more than 20 requests queued, or one waited over 10 minutes; see License Monitoring Console SM604000). Lower the node\'s Concurrency, spread the workflow\'s runs out, or raise the licence limits.';
-
 /** The innermost cause (n8n wraps errors in its own). */
 function causes(error: unknown): unknown[] {
 	const chain: unknown[] = [];
@@ -121,6 +121,14 @@ export function acumaticaMessage(body: unknown): string {
 	for (const key of ['message', 'exceptionMessage', 'error']) {
 		const value = data[key];
 		if (typeof value === 'string' && value !== '' && !parts.includes(value)) parts.push(value);
+	}
+	// ASP.NET Web API's 400 answer: {"message": "The request is invalid.", "modelState": {"field": ["why"]}}.
+	if (data.modelState && typeof data.modelState === 'object') {
+		for (const [field, messages] of Object.entries(data.modelState as IDataObject)) {
+			for (const text of Array.isArray(messages) ? messages : [messages]) {
+				if (typeof text === 'string' && text !== '') parts.push(field ? `${field}: ${text}` : text);
+			}
+		}
 	}
 	return parts.join(' ');
 }
@@ -225,6 +233,29 @@ export class AcumaticaClient {
 		for (const part of [text, ...parts]) if (part.length >= 4 && !this.secrets.includes(part)) this.secrets.push(part);
 	}
 
+	/** Work queued per key (see `exclusive`). */
+	private queues = new Map<string, Promise<unknown>>();
+
+	/**
+	 * Runs `work` after every earlier `work` of the same key has settled: items of one execution
+	 * that search and then write the same record (same match value) must not both find nothing
+	 * and both create it.
+	 */
+	async exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
+		const before = this.queues.get(key) ?? Promise.resolve();
+		const run = before.then(work, work);
+		const settled = run.then(
+			() => undefined,
+			() => undefined,
+		);
+		this.queues.set(key, settled);
+		try {
+			return await run;
+		} finally {
+			if (this.queues.get(key) === settled) this.queues.delete(key);
+		}
+	}
+
 	/** The setup of the last request, for close(). */
 	private currentSetup?: Setup;
 
@@ -282,7 +313,16 @@ export class AcumaticaClient {
 				await this.signingIn.catch(() => undefined);
 				continue;
 			}
-			if (this.signedIn(setup)) return { raw: await this.send(setup, options), generation: this.generation };
+			if (this.signedIn(setup)) {
+				// The session the request goes out with (read before sending: a re-login may finish meanwhile).
+				const generation = this.generation;
+				return { raw: await this.send(setup, options), generation };
+			}
+			if (setup.kind === 'session') {
+				await this.openSession(setup, itemIndex);
+				continue;
+			}
+			// A token: n8n's preAuthentication fetches it with the first request and saves it for later executions.
 			const first = this.send(setup, options);
 			this.signingIn = first;
 			let raw: RawResponse | undefined;
@@ -296,7 +336,6 @@ export class AcumaticaClient {
 			}
 			if (this.signedIn(setup)) {
 				this.generation++;
-				this.sessionOpened ||= setup.kind === 'session';
 				this.remember(setup.data?.accessToken);
 				if (raw) return { raw, generation: this.generation };
 				throw failure;
@@ -304,6 +343,36 @@ export class AcumaticaClient {
 			this.signInFailure = this.signInError(failure, itemIndex);
 			throw this.signInFailure;
 		}
+	}
+
+	/**
+	 * Logs in (`POST /entity/auth/login`) for this execution alone, the other requests waiting. Done
+	 * here rather than through n8n's preAuthentication, which would save every short-lived session
+	 * cookie into the stored credential (a database write per execution, and a login whose cookie is
+	 * lost if that write fails).
+	 */
+	private async openSession(setup: Setup, itemIndex: number): Promise<void> {
+		const data = setup.data ?? {};
+		const plain = this.ctx.helpers.httpRequest.bind(this.ctx.helpers);
+		const helpers = { helpers: { httpRequest: plain } } as IHttpRequestHelper;
+		const opening = acumaticaSignIn.call(helpers, data);
+		this.signingIn = opening;
+		let failure: unknown;
+		try {
+			data.accessToken = (await opening).accessToken;
+		} catch (error) {
+			failure = error;
+		} finally {
+			this.signingIn = undefined;
+		}
+		if (this.signedIn(setup)) {
+			this.generation++;
+			this.sessionOpened = true;
+			this.remember(data.accessToken);
+			return;
+		}
+		this.signInFailure = this.signInError(failure, itemIndex);
+		throw this.signInFailure;
 	}
 
 	/** Whether a cookie session was opened in this execution (and so must be logged out). */
@@ -375,6 +444,9 @@ export class AcumaticaClient {
 		let serverRetries = 0;
 		let reauthenticated = false;
 		for (let attempts = 1; ; attempts++) {
+			if (this.stopped()) {
+				throw new NodeOperationError(this.node(), 'The execution was stopped; the request was not sent', { itemIndex });
+			}
 			let raw: RawResponse | undefined;
 			let generation = this.generation;
 			let failure: unknown;
@@ -385,7 +457,7 @@ export class AcumaticaClient {
 			}
 			if (!raw) {
 				if (failure === this.signInFailure || failure instanceof NodeOperationError) throw failure;
-				if (request.idempotent && serverRetries < this.policy.serverErrorRetries) {
+				if (request.idempotent && serverRetries < this.policy.serverErrorRetries && !this.stopped()) {
 					serverRetries++;
 					await sleep(this.backoff(serverRetries));
 					continue;
@@ -395,21 +467,24 @@ export class AcumaticaClient {
 			const responseHeaders = Object.fromEntries(
 				Object.entries(raw.headers ?? {}).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(', ') : String(value ?? '')]),
 			);
-			if (setup.kind === 'session' && raw.headers?.['set-cookie'] && setup.data && String(setup.data.accessToken ?? '') !== '') {
+			if (setup.kind === 'session' && raw.headers?.['set-cookie'] && setup.data && String(setup.data.accessToken ?? '') !== '' && generation === this.generation) {
 				// Acumatica may renew its cookies (sliding expiry); keep the jar current for later requests and the logout.
 				setup.data.accessToken = mergeCookies(String(setup.data.accessToken), raw.headers['set-cookie']);
 				this.remember(setup.data.accessToken);
 			}
 			const statusCode = raw.statusCode;
 			const body = parseBody(raw.body);
+			if (statusCode !== 401) this.working.add(generation);
 			if ((statusCode >= 200 && statusCode < 300) || request.acceptStatuses?.includes(statusCode)) {
 				return { statusCode, body, headers: responseHeaders };
 			}
 			// OAuth2: n8n has already refreshed the token and sent the request again.
-			if (statusCode === 401 && !reauthenticated && setup.kind !== 'oAuth2') {
+			// A session or token that was itself opened after a 401 and never worked is not replaced again.
+			const renewable = !(generation === this.renewedGeneration && !this.working.has(generation));
+			if (statusCode === 401 && !reauthenticated && setup.kind !== 'oAuth2' && renewable) {
 				// Not processed: safe to send again for any method, after one new session or token.
 				reauthenticated = true;
-				this.invalidate(setup, generation);
+				await this.invalidate(setup, generation);
 				continue;
 			}
 			if (statusCode === 429 || LOGIN_LIMIT.test(acumaticaMessage(body))) {
@@ -431,9 +506,28 @@ export class AcumaticaClient {
 		}
 	}
 
-	/** After a 401: the session or token this request used is dead; the next request signs in again (once for all). */
-	private invalidate(setup: Setup, generation: number) {
-		if (setup.data && generation === this.generation) setup.data.accessToken = '';
+	/** Whether the user stopped the execution: then nothing more is sent or retried (the logout still is). */
+	private stopped(): boolean {
+		const signal = (this.ctx as Partial<IExecuteFunctions>).getExecutionCancelSignal?.();
+		return signal?.aborted === true;
+	}
+
+	/** The sign-in made after a 401 (its generation), and the generations some request succeeded with. */
+	private renewedGeneration = -1;
+
+	private working = new Set<number>();
+
+	/**
+	 * After a 401: the session or token this request used is dead; the next request signs in again
+	 * (once for all). A cookie session is logged out first, in case only Acumatica's answer was
+	 * wrong and the session still holds its licence seat: every login gets its logout.
+	 */
+	private async invalidate(setup: Setup, generation: number) {
+		if (!setup.data || generation !== this.generation) return;
+		const dead = String(setup.data.accessToken ?? '');
+		setup.data.accessToken = '';
+		this.renewedGeneration = generation + 1;
+		if (setup.kind === 'session' && dead !== '') await this.logout(setup, dead);
 	}
 
 	private backoff(retry: number): number {
@@ -518,7 +612,12 @@ export class AcumaticaClient {
 		if (!this.sessionOpened || !setup?.data) return;
 		const cookie = String(setup.data.accessToken ?? '');
 		this.sessionOpened = false;
-		if (cookie === '') return;
+		if (cookie !== '') await this.logout(setup, cookie);
+		setup.data.accessToken = '';
+	}
+
+	/** `POST /entity/auth/logout` with one session's cookies; never throws. */
+	private async logout(setup: Setup, cookie: string): Promise<void> {
 		try {
 			await this.ctx.helpers.httpRequest({
 				method: 'POST',
@@ -537,6 +636,5 @@ export class AcumaticaClient {
 				.find((value) => typeof value === 'string');
 			this.ctx.logger?.warn(`Acumatica logout failed (${String(code ?? 'no answer')}); the licence seat frees itself after about 10 minutes`);
 		}
-		setup.data.accessToken = '';
 	}
 }

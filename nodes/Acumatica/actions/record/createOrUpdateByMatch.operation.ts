@@ -51,6 +51,23 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	if (valueAt(plain, matchField) === undefined) plain = withValueAt(plain, matchField, matchValue);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 
+	// Items with the same match value go one after the other (search, then write), so two of them
+	// in one execution cannot both find nothing and create the record twice.
+	const key = `${entity}\n${matchField}\n${matchValue.toLowerCase()}`;
+	return await client.exclusive(key, async () => await searchThenWrite.call(this, client, itemIndex, entity, matchField, matchValue, plain, options));
+}
+
+async function searchThenWrite(
+	this: IExecuteFunctions,
+	client: AcumaticaClient,
+	itemIndex: number,
+	entity: string,
+	matchField: string,
+	matchValue: string,
+	record: IDataObject,
+	options: IDataObject,
+): Promise<IDataObject> {
+	let plain = record;
 	const qs: IDataObject = { $filter: `${matchField} eq ${odataString(matchValue)}`, $select: matchField, $top: MATCH_LOOKUP_TOP };
 	// A linked entity's field is returned only when that entity is expanded.
 	if (matchField.includes('/')) qs.$expand = matchField.slice(0, matchField.lastIndexOf('/'));
