@@ -56,6 +56,8 @@ interface Prepared {
 	deliveryId: string;
 	request: OutgoingRequest;
 	url: string;
+	/** Set when the host name could not be looked up for now (EAI_AGAIN, ...): nothing is sent, the item is retried later. */
+	lookupFailure?: string;
 }
 
 type Outcome = { output: 0 | 1 | 2; json: IDataObject; itemIndex: number; nextAt?: number };
@@ -74,6 +76,12 @@ function readSettings(ctx: IExecuteFunctions): Settings {
 			description: `Enter waits in seconds separated by commas, e.g. ${DEFAULT_SCHEDULE}`,
 		});
 	}
+	const deliveryIdHeader = String(options.deliveryIdHeader || DEFAULT_DELIVERY_ID_HEADER).trim();
+	if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(deliveryIdHeader)) {
+		throw new NodeOperationError(ctx.getNode(), `Delivery ID Header "${deliveryIdHeader}" is not a valid HTTP header name`, {
+			description: `Use letters, digits and dashes only, e.g. ${DEFAULT_DELIVERY_ID_HEADER}. Nothing was sent.`,
+		});
+	}
 	return {
 		policy: {
 			timeoutMs: numberOption(options, 'timeoutSeconds', 10) * 1000,
@@ -88,7 +96,7 @@ function readSettings(ctx: IExecuteFunctions): Settings {
 		maxRetryAfterMs: numberOption(options, 'maxRetryAfterSeconds', 3600) * 1000,
 		errorAfterMs: numberOption(options, 'errorStateAfterMinutes', 120) * 60_000,
 		probeEveryMs: numberOption(options, 'probeIntervalMinutes', 5) * 60_000,
-		deliveryIdHeader: String(options.deliveryIdHeader || DEFAULT_DELIVERY_ID_HEADER),
+		deliveryIdHeader,
 	};
 }
 
@@ -182,7 +190,9 @@ export class TemplatedWebhook implements INodeType {
 			} catch (caught) {
 				const error = toNodeError(this, caught, itemIndex);
 				if (!this.continueOnFail()) throw error;
-				prepared.push({ output: 0, itemIndex, json: { error: redact(error.message, secrets), details: { description: error.description ?? '' } } });
+				// Not sent: the item leaves on Dropped (never on Delivered, where a next step would take it for sent).
+				// Its json is only `error` and `details`, so "On Error: Continue (using error output)" moves it there.
+				prepared.push({ output: 2, itemIndex, json: { error: redact(error.message, secrets), details: { description: error.description ?? '' } } });
 			}
 		}
 
@@ -191,7 +201,18 @@ export class TemplatedWebhook implements INodeType {
 			const carried = carriedState(json);
 			const data = itemData(json, carried);
 			const rawUrl = String(this.getNodeParameter('url', itemIndex, ''));
-			const url = await checkTargetUrl(rawUrl, settings.urlPolicy, resolver);
+			let url: URL | undefined;
+			let refused: unknown;
+			let lookupFailure: string | undefined;
+			try {
+				url = await checkTargetUrl(rawUrl, settings.urlPolicy, resolver);
+			} catch (error) {
+				if (error instanceof UrlRefusedError && error.transient) lookupFailure = error.message;
+				else refused = error;
+			}
+			if (refused !== undefined) throw refused;
+			// A DNS server that did not answer is a network failure: the rest is still checked now.
+			url ??= new URL(rawUrl.trim());
 			const method = this.getNodeParameter('method', itemIndex, 'POST') as IHttpRequestMethods;
 			const contentType = this.getNodeParameter('contentType', itemIndex, 'json') as string;
 			const userHeaders = parseHeaders(this.getNodeParameter('headers', itemIndex, '{}'), reserved);
@@ -220,7 +241,7 @@ export class TemplatedWebhook implements INodeType {
 					},
 				};
 			}
-			return { itemIndex, data, carried, deliveryId, request, url: url.toString() };
+			return { itemIndex, data, carried, deliveryId, request, url: url.toString(), lookupFailure };
 		}
 
 		// Phase 2: deliver. Connection state per URL, shared by this execution's items.
@@ -238,7 +259,7 @@ export class TemplatedWebhook implements INodeType {
 
 		const outcomes = await mapWithConcurrency(prepared, settings.concurrency, async (entry): Promise<Outcome> => {
 			if ('output' in entry) return entry;
-			const { itemIndex, data, carried, deliveryId, request, url } = entry;
+			const { itemIndex, data, carried, deliveryId, request, url, lookupFailure } = entry;
 			const attempt = (carried?.attempts ?? 0) + 1;
 			const firstAttemptAt = carried?.firstAttemptAt ?? new Date().toISOString();
 			const connection = connectionFor(url);
@@ -247,6 +268,9 @@ export class TemplatedWebhook implements INodeType {
 			if (!gate.send) {
 				const reason = `connection in Error state since ${gate.since}; not sent (waiting for a successful probe)`;
 				round = { outcome: 'retry', reason, log: [{ attempt, try: 1, at: new Date().toISOString(), durationMs: 0, outcome: 'not sent', error: reason }] };
+			} else if (lookupFailure !== undefined) {
+				round = { outcome: 'retry', reason: lookupFailure, log: [{ attempt, try: 1, at: new Date().toISOString(), durationMs: 0, outcome: 'not sent', error: lookupFailure }] };
+				connection.failed();
 			} else {
 				round = await deliverOnce(this, request, {
 					policy: settings.policy,

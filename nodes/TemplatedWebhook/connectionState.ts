@@ -39,16 +39,21 @@ export class ConnectionState {
 		this.record = connections[key];
 	}
 
-	/** Since when the connection is in Error state, or undefined while it is Active. */
-	errorSince(now = Date.now()): string | undefined {
+	/**
+	 * Since when the connection is in Error state, or undefined while it is Active: failures were
+	 * seen over at least `errorAfterMs` without a success between them. (Not "the first failure is
+	 * old": one failure followed by hours without traffic is no outage.)
+	 */
+	errorSince(): string | undefined {
 		const since = this.record.failingSince;
 		if (!since) return undefined;
-		return now - Date.parse(since) >= this.errorAfterMs ? since : undefined;
+		const last = Date.parse(this.record.lastFailureAt ?? since);
+		return last - Date.parse(since) >= this.errorAfterMs ? since : undefined;
 	}
 
 	/** Whether the next item may be sent (decided synchronously, so concurrent items agree). */
 	gate(now = Date.now()): Gate {
-		const since = this.errorSince(now);
+		const since = this.errorSince();
 		if (since === undefined) return { send: true, probe: false };
 		const lastProbe = this.record.lastProbeAt ? Date.parse(this.record.lastProbeAt) : 0;
 		if (!this.probeTaken && now - lastProbe >= this.probeEveryMs) {

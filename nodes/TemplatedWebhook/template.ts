@@ -9,8 +9,11 @@ import { Environment, Interpreter, Template } from '@huggingface/jinja';
  * - at most MAX_STEPS evaluation steps per render (walking big values counts too);
  * - no text value above MAX_OUTPUT_CHARS, and all text produced during a render together at most
  *   MAX_PRODUCED_CHARS (bounds what loops accumulate before the loop ends);
- * - filters that build big text from small input (indent, tojson indent, join, replace) are sized
- *   before they run; new lists and objects may not print larger than MAX_OUTPUT_CHARS.
+ * - filters and methods that build big text from small input (indent, tojson with indent,
+ *   separators or ensure_ascii, join, replace, also called as `s['replace']` or through a variable)
+ *   are sized before they run; new lists and objects may not print larger than MAX_OUTPUT_CHARS;
+ *   values printed by a block (`{{ a_list }}` in a loop) are charged as they are printed.
+ * Nothing big is allocated before a check: the checks run before the library builds the text.
  */
 export const LIMITS = {
 	MAX_TEMPLATE_CHARS: 100_000,
@@ -54,14 +57,16 @@ interface Node {
 }
 type Evaluate = (statement: Node | undefined, environment: Environment) => RuntimeValue;
 type ApplyFilter = (operand: RuntimeValue, filter: Node, environment: Environment) => RuntimeValue;
-type EvaluateCall = (expr: Node, environment: Environment) => RuntimeValue;
+type EvaluateMember = (expr: Node, environment: Environment) => RuntimeValue;
+type EvaluateBlock = (statements: Node[], environment: Environment) => RuntimeValue;
 type EvaluateArguments = (args: unknown, environment: Environment) => [RuntimeValue[], Map<string, RuntimeValue>];
 
 /** The interpreter's internals we wrap (private in its types, plain methods at run time). */
 interface Internals {
 	evaluate: Evaluate;
 	applyFilter: ApplyFilter;
-	evaluateCallExpression: EvaluateCall;
+	evaluateMemberExpression: EvaluateMember;
+	evaluateBlock: EvaluateBlock;
 	evaluateArguments: EvaluateArguments;
 }
 
@@ -131,22 +136,32 @@ class Budget {
 	}
 }
 
+/** How a value is printed: indent per level, extra characters per entry (separators), string growth (ensure_ascii). */
+interface PrintShape {
+	indent?: number;
+	perEntry?: number;
+	stringFactor?: number;
+}
+
 /**
- * Upper estimate of a value's printed size (JSON-like, `indent` spaces per level), walking at
- * most until `limit` is passed; every visited value is charged to the budget.
+ * Upper estimate of a value's printed size (JSON-like), walking at most until `limit` is passed;
+ * every visited value is charged to the budget.
  */
-function printedSizeExceeds(root: RuntimeValue, limit: number, budget: Budget, indent = 0): boolean {
+function printedSizeExceeds(root: RuntimeValue, limit: number, budget: Budget, shape: PrintShape = {}): boolean {
+	const indent = shape.indent ?? 0;
+	const perEntry = shape.perEntry ?? 0;
+	const factor = shape.stringFactor ?? 1;
 	let size = 0;
 	const pending: Array<[RuntimeValue, number]> = [[root, 0]];
 	while (pending.length > 0) {
 		const [value, depth] = pending.pop() as [RuntimeValue, number];
 		budget.charge(1);
-		size += indent * depth + 2;
-		if (value.type === 'StringValue') size += (value.value as string).length;
+		size += indent * (depth + 1) + 2 + perEntry;
+		if (value.type === 'StringValue') size += (value.value as string).length * factor;
 		else if (CONTAINERS.has(value.type)) {
 			const children = value.value instanceof Map ? [...(value.value as Map<string, RuntimeValue>).entries()] : (value.value as RuntimeValue[]).map((v) => ['', v] as const);
 			for (const [key, child] of children) {
-				size += key.length + 4;
+				size += key.length * factor + 4 + perEntry;
 				pending.push([child as RuntimeValue, depth + 1]);
 			}
 		} else size += String(value.value).length;
@@ -189,12 +204,18 @@ function guardedInterpreter(env: Environment, budget: Budget): Interpreter {
 	const internals = interpreter as unknown as Internals;
 	const evaluate = internals.evaluate.bind(interpreter);
 	const applyFilter = internals.applyFilter.bind(interpreter);
-	const evaluateCall = internals.evaluateCallExpression.bind(interpreter);
+	const evaluateMember = internals.evaluateMemberExpression.bind(interpreter);
+	const evaluateBlock = internals.evaluateBlock.bind(interpreter);
 	const evaluateArguments = internals.evaluateArguments.bind(interpreter);
+
+	// The object of the member expression being evaluated, and its value once evaluated (see below).
+	let watched: Node | undefined;
+	let watchedValue: RuntimeValue | undefined;
 
 	internals.evaluate = (statement, environment) => {
 		budget.charge(1);
 		const result = evaluate(statement, environment);
+		if (statement !== undefined && statement === watched) watchedValue = result;
 		if (result?.type === 'StringValue') budget.text((result.value as string).length);
 		else if (statement && BUILDERS.has(statement.type) && CONTAINERS.has(result?.type)) {
 			if (printedSizeExceeds(result, LIMITS.MAX_OUTPUT_CHARS, budget)) throw tooBig('a list or object');
@@ -213,10 +234,16 @@ function guardedInterpreter(env: Environment, budget: Budget): Interpreter {
 			if (text.length + (text.split('\n').length) * Math.max(0, width) > limit) throw tooBig('an indented text');
 		} else if (name === 'tojson') {
 			const indent = integerArgument(kwargs.get('indent'), 0);
-			if (indent > 16 || printedSizeExceeds(operand, limit, budget, Math.max(0, indent))) throw tooBig('a JSON text');
-		} else if (name === 'join' && CONTAINERS.has(operand.type)) {
-			const separator = args[0] ?? kwargs.get('d');
-			const count = Array.isArray(operand.value) ? operand.value.length : 0;
+			const separators = kwargs.get('separators');
+			const perEntry = CONTAINERS.has(separators?.type ?? '')
+				? Math.max(0, ...(separators?.value as RuntimeValue[]).map((s) => (s.type === 'StringValue' ? (s.value as string).length : 0)))
+				: 0;
+			const stringFactor = kwargs.get('ensure_ascii')?.value === true ? 6 : 1;
+			if (indent > 16 || printedSizeExceeds(operand, limit, budget, { indent: Math.max(0, indent), perEntry, stringFactor })) throw tooBig('a JSON text');
+		} else if (name === 'join' && (CONTAINERS.has(operand.type) || operand.type === 'StringValue')) {
+			// The library reads the separator as the first argument or `separator=` (Jinja's own name is `d`).
+			const separator = args[0] ?? kwargs.get('separator') ?? kwargs.get('d');
+			const count = Array.isArray(operand.value) ? operand.value.length : operand.type === 'StringValue' ? (operand.value as string).length : 0;
 			const extra = separator?.type === 'StringValue' ? (separator.value as string).length * count : 0;
 			if (extra > limit || printedSizeExceeds(operand, limit - extra, budget)) throw tooBig('a joined text');
 		} else if (name === 'replace' && operand.type === 'StringValue') {
@@ -225,17 +252,50 @@ function guardedInterpreter(env: Environment, budget: Budget): Interpreter {
 		return applyFilter(operand, filter, environment);
 	};
 
-	// `text.replace(old, new)` can multiply text in one call: size it first.
-	internals.evaluateCallExpression = (expr, environment) => {
-		const callee = expr.callee as Node;
-		if (callee.type === 'MemberExpression' && !callee.computed && (callee.property as Node).value === 'replace') {
-			const object = internals.evaluate(callee.object as Node, environment);
-			if (object.type === 'StringValue') {
-				const [args] = evaluateArguments(expr.args, environment);
-				checkReplace(object, args[0], args[1]);
+	// `text.replace(old, new)` can multiply text in one call, however it is reached (`s.replace`,
+	// `s['replace']`, `{% set r = s.replace %}`): the function handed out is sized first.
+	// The object is the value the library evaluated itself (caught on its way through evaluate):
+	// evaluating it a second time could run a macro twice.
+	internals.evaluateMemberExpression = (expr, environment) => {
+		const outer: [Node | undefined, RuntimeValue | undefined] = [watched, watchedValue];
+		watched = expr.object as Node;
+		watchedValue = undefined;
+		let value: RuntimeValue;
+		let object: (RuntimeValue & { builtins?: Map<string, RuntimeValue> }) | undefined;
+		try {
+			value = evaluateMember(expr, environment);
+			// Set by internals.evaluate while evaluateMember ran (TypeScript cannot see that).
+			object = watchedValue as typeof object;
+		} finally {
+			[watched, watchedValue] = outer;
+		}
+		if (value?.type !== 'FunctionValue' || object?.type !== 'StringValue' || object.builtins?.get('replace') !== value) return value;
+		const replace = value.value as (args: RuntimeValue[], environment: Environment) => RuntimeValue;
+		const FunctionValue = value.constructor as new (fn: typeof replace) => RuntimeValue;
+		const text = object;
+		return new FunctionValue((args, env) => {
+			checkReplace(text, args[0], args[1]);
+			return replace(args, env);
+		});
+	};
+
+	// A block prints what its statements return; a list or number printed in a loop is new text
+	// that no statement returned as text: charge it before it is appended (the library's own
+	// block would build it all first).
+	const StringValue = evaluateBlock([], env).constructor as new (text: string) => RuntimeValue;
+	internals.evaluateBlock = (statements, environment) => {
+		let result = '';
+		for (const statement of statements) {
+			const value = internals.evaluate(statement, environment);
+			if (value.type === 'NullValue' || value.type === 'UndefinedValue') continue;
+			if (value.type === 'StringValue') result += value.value as string;
+			else {
+				const text = String(value);
+				budget.text(text.length);
+				result += text;
 			}
 		}
-		return evaluateCall(expr, environment);
+		return new StringValue(result);
 	};
 	return interpreter;
 }

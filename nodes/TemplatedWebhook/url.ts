@@ -49,11 +49,20 @@ export class UrlRefusedError extends Error {
 		message: string,
 		readonly rule: string,
 		readonly hint: string,
+		/** The DNS server did not answer (EAI_AGAIN, ...): the same URL may pass later, so the item is retried, not refused. */
+		readonly transient = false,
 	) {
 		super(message);
 		this.name = 'UrlRefusedError';
 	}
 }
+
+/**
+ * Look-up failures that mean "the DNS server did not answer now" (getaddrinfo's EAI_AGAIN; the
+ * c-ares codes for a timeout, SERVFAIL or unreachable servers), as opposed to ENOTFOUND ("no such
+ * name"), which stays a refusal.
+ */
+export const TRANSIENT_LOOKUP_CODES: ReadonlySet<string> = new Set(['EAI_AGAIN', 'ETIMEOUT', 'ETIMEDOUT', 'ESERVFAIL', 'ECONNREFUSED']);
 
 type Rule =
 	| 'loopback'
@@ -236,6 +245,14 @@ export async function checkTargetUrl(raw: string, policy: UrlPolicy, resolve?: R
 	// A name this machine cannot resolve cannot be checked: refused (fail closed), unless private
 	// networks are allowed (e.g. an outbound proxy resolves names that this machine cannot).
 	if (addresses.length === 0 && policy.allowPrivateNetworks) return url;
+	if (addresses.length === 0 && TRANSIENT_LOOKUP_CODES.has(problem)) {
+		throw new UrlRefusedError(
+			`${hostname} could not be resolved (${problem}): the DNS server did not answer, so the URL ${shown} could not be checked; not sent`,
+			'DNS temporarily unavailable',
+			'This is usually temporary: the item goes to Retry Later. Check the machine\'s DNS settings if it persists.',
+			true,
+		);
+	}
 	if (addresses.length === 0) {
 		throw refusal(
 			shown,
@@ -243,9 +260,7 @@ export async function checkTargetUrl(raw: string, policy: UrlPolicy, resolve?: R
 			problem
 				? `${hostname} could not be resolved (${problem}), so its addresses could not be checked`
 				: `${hostname} resolved to no address, so its addresses could not be checked`,
-			problem === 'EAI_AGAIN'
-				? 'The DNS server did not answer in time: this is usually temporary; run the item again. Check the machine\'s DNS settings if it persists.'
-				: 'Check the host name and this machine\'s DNS settings. If n8n reaches the internet only through a proxy that resolves names itself, "Allow Private Networks" lets such names through unchecked.',
+			'Check the host name and this machine\'s DNS settings. If n8n reaches the internet only through a proxy that resolves names itself, "Allow Private Networks" lets such names through unchecked.',
 		);
 	}
 	for (const address of addresses) checkAddress(shown, address, policy, `${hostname} resolves to ${address}, which`);

@@ -12,7 +12,7 @@ const root = path.resolve(__dirname, '../..');
 // The runner is plain JavaScript shared with `npm start`.
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { startStack } = require(path.join(root, 'sandbox/runner/stack.js'));
-const { blueprints, storefrontEvents, SANDBOX_KEYS, post } = require(path.join(root, 'sandbox/runner/blueprints.js'));
+const { blueprints, storefrontEvents, salesforceLeads, activeCampaignContacts, SANDBOX_KEYS, post } = require(path.join(root, 'sandbox/runner/blueprints.js'));
 const { checkEditor } = require(path.join(root, 'sandbox/runner/editor-check.js'));
 const { ensureDebianPackages } = require(path.join(root, 'sandbox/runner/toolchain.js'));
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -26,6 +26,7 @@ interface Recorded {
 }
 
 type RunData = Record<string, Array<{ data: { main: Array<Array<{ json: Record<string, unknown> }>> } }>>;
+const blueprintById = (id: string) => blueprints.find((blueprint: { id: string }) => blueprint.id === id);
 const outputOf = (detail: { runData: RunData }, node: string, run = 0) => detail.runData[node]?.[run]?.data.main[0]?.map((item) => item.json);
 
 const workRoot = path.join(root, '.cache/e2e');
@@ -193,7 +194,7 @@ describe.each(['regular', 'queue'] as const)('blueprints in a real n8n (%s mode)
 	test('seed 004: the templated webhook is signed, retried through the Wait loop under one delivery id, then delivered', async () => {
 		const receiver = stack.sandbox.services.receiver;
 		receiver.reset();
-		const seed004 = blueprints.find((blueprint: { id: string }) => blueprint.id === 'seed-004');
+		const seed004 = blueprintById('seed-004');
 		const answers = await seed004.fire(stack);
 		expect(answers.map((answer: { status: number }) => answer.status)).toEqual([202]);
 
@@ -241,13 +242,144 @@ describe.each(['regular', 'queue'] as const)('blueprints in a real n8n (%s mode)
 		expect(delivered.webhookDelivery).toMatchObject({ status: 'delivered', attempts: 2, statusCode: 200, deliveryId: received[0].headers['x-delivery-id'] });
 	});
 
+	test('seed 000: a Salesforce outbound message is acknowledged exactly, leads reach Omnisend, the redelivery is not run twice', async () => {
+		const omnisend = stack.sandbox.services.omnisend;
+		omnisend.clear();
+		const seed000 = blueprintById('seed-000');
+		const [first, again] = await seed000.fire(stack);
+		const ack =
+			'<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>' +
+			'<notificationsResponse xmlns="http://soap.sforce.com/2005/09/outbound"><Ack>true</Ack></notificationsResponse>' +
+			'</soapenv:Body></soapenv:Envelope>';
+		for (const answer of [first, again]) {
+			expect(answer.status).toBe(200);
+			expect(answer.headers['content-type']).toBe('text/xml; charset=utf-8');
+			expect(answer.body).toBe(ack);
+		}
+		await until('2 contacts and 2 events at the fake Omnisend', async () => (omnisend.requests().length >= 4 ? true : undefined));
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		const received: Recorded[] = omnisend.requests();
+		expect(received).toHaveLength(4);
+		const contacts = received.filter((request) => request.path === '/v5/contacts').map((request) => JSON.parse(request.rawBody));
+		expect(contacts).toEqual(
+			expect.arrayContaining([
+				expect.objectContaining({
+					identifiers: [
+						{ type: 'email', id: 'grace.hopper@example.com', sendWelcomeMessage: false },
+						{ type: 'phone', id: '+14155550100', sendWelcomeMessage: false },
+					],
+					firstName: 'Grace',
+					lastName: 'Hopper',
+					customProperties: expect.objectContaining({ salesforceId: salesforceLeads[0].Id }),
+				}),
+				expect.objectContaining({
+					identifiers: [{ type: 'email', id: 'alan.turing@example.co.uk', sendWelcomeMessage: false }],
+					firstName: 'Alan',
+					lastName: 'Turing',
+				}),
+			]),
+		);
+		const events = received.filter((request) => request.path === '/v5/events').map((request) => JSON.parse(request.rawBody));
+		expect(events.map((event) => [event.eventName, event.contact.email]).sort()).toEqual([
+			['salesforce record created', 'alan.turing@example.co.uk'],
+			['salesforce record created', 'grace.hopper@example.com'],
+		]);
+		const executions = await stack.rest.executions('crmRelaySeed000');
+		expect(executions.map((execution: { status: string }) => execution.status)).toEqual(['success']);
+		const detail = await stack.rest.execution(executions[0].id);
+		const items = outputOf(detail, 'Salesforce Trigger')!;
+		expect(items.map((item) => item.notificationId)).toEqual(['04l5e000000Ntf1AAA', '04l5e000000Ntf2AAA']);
+		expect(items[0]).toMatchObject({ sObjectType: 'Lead', fields: { Id: salesforceLeads[0].Id, AnnualRevenue: 1250000, IsConverted: false } });
+		expect((items[1].fields as Record<string, unknown>).Phone).toBeNull();
+	});
+
+	test('seed 002: ActiveCampaign subscribes create one Acumatica contact, then update it by email (one session each, logged out)', async () => {
+		const acumatica = stack.sandbox.services.acumatica;
+		const seed002 = blueprintById('seed-002');
+		// n8n registered its webhook with ActiveCampaign when it activated the workflow.
+		expect(stack.sandbox.services.activecampaign.webhooks()).toEqual([
+			expect.objectContaining({ url: `${stack.n8n.url}/webhook/0b9e4c1a-6d2f-4e8b-9a37-2c5d8f1e0a02/webhook`, events: ['subscribe'] }),
+		]);
+		acumatica.clear();
+		const answers = await seed002.fire(stack);
+		expect(answers.map((answer: { delivered: Array<{ status: number }> }) => answer.delivered.map((d) => d.status))).toEqual([[200], [200]]);
+		const received: Recorded[] = acumatica.requests();
+		expect(received.map((request) => `${request.method} ${request.path.split('?')[0]}`)).toEqual([
+			'POST /entity/auth/login',
+			'GET /entity/Default/24.200.001/Contact',
+			'PUT /entity/Default/24.200.001/Contact',
+			'POST /entity/auth/logout',
+			'POST /entity/auth/login',
+			'GET /entity/Default/24.200.001/Contact',
+			'PUT /entity/Default/24.200.001/Contact',
+			'POST /entity/auth/logout',
+		]);
+		expect(decodeURIComponent(received[1].path)).toContain(`$filter=Email eq '${activeCampaignContacts[0].email}'`);
+		expect(JSON.parse(received[2].rawBody)).toEqual({
+			FirstName: { value: 'Ada' },
+			LastName: { value: 'Lovelace' },
+			Email: { value: activeCampaignContacts[0].email },
+			Phone1: { value: '+44 20 7946 0001' },
+		});
+		const contacts = acumatica.records('Contact').filter((record: Record<string, { value?: string }>) => /lovelace/i.test(String(record.Email?.value)));
+		expect(contacts).toHaveLength(1);
+		expect(JSON.parse(received[6].rawBody)).toMatchObject({ id: contacts[0].id, LastName: { value: 'King' } });
+		expect(acumatica.stats()).toMatchObject({ logins: 2, logouts: 2, active: 0 });
+	});
+
+	test('seed 003: a signed campaign callout sets the Campaign to Completed and adds a result note', async () => {
+		const salesforce = stack.sandbox.services.salesforce;
+		salesforce.clear();
+		const [answer] = await blueprintById('seed-003').fire(stack);
+		expect(answer.status).toBe(200);
+		expect(JSON.parse(answer.body)).toEqual({ processed: true });
+		await until('the note link at the fake Salesforce', async () => (salesforce.requests().length >= 4 ? true : undefined));
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+		const received: Recorded[] = salesforce.requests();
+		expect(received.map((request) => `${request.method} ${request.path}`)).toEqual([
+			'POST /services/oauth2/token',
+			`PATCH /services/data/v66.0/sobjects/Campaign/${answer.campaignId}`,
+			'POST /services/data/v66.0/sobjects/ContentNote',
+			'POST /services/data/v66.0/sobjects/ContentDocumentLink',
+		]);
+		expect(received[0].rawBody).toBe('grant_type=client_credentials&client_id=sandbox-sf-client-id&client_secret=sandbox-sf-client-secret');
+		expect(JSON.parse(received[1].rawBody)).toEqual({ Status: 'Completed' });
+		const [campaign] = salesforce.records('Campaign').filter((record: { Id: string }) => record.Id === answer.campaignId);
+		expect(campaign.Status).toBe('Completed');
+		const [note] = salesforce.records('ContentNote');
+		expect(note.Title).toBe('Experiment result: exp-spring-42');
+		expect(note.ContentText).toContain('Spring Sale A/B');
+		expect(JSON.parse(received[3].rawBody)).toEqual({ ContentDocumentId: note.Id, LinkedEntityId: answer.campaignId, ShareType: 'V', Visibility: 'AllUsers' });
+		// A callout signed with another secret starts nothing.
+		const forged = await salesforce.sendCallout({
+			url: blueprintById('seed-003').webhooks(stack.n8n.url)[0],
+			body: { event_type: 'campaign_updated', campaign_id: answer.campaignId, campaign_name: 'x', status: 'Aborted', experiment_key: 'x' },
+			secret: 'not-the-shared-secret-000000000000',
+			signatureHeader: 'X-Signature',
+		});
+		expect(forged.status).toBe(403);
+		expect((await stack.rest.executions('crmRelaySeed003')).length).toBe(1);
+	});
+
 	test('no secret is anywhere in what n8n recorded or logged', async () => {
-		const executions = [...(await stack.rest.executions('crmRelaySeed001')), ...(await stack.rest.executions('crmRelaySeed004'))];
+		const executions = [];
+		for (const workflowId of ['crmRelaySeed000', 'crmRelaySeed001', 'crmRelaySeed002', 'crmRelaySeed003', 'crmRelaySeed004']) {
+			executions.push(...(await stack.rest.executions(workflowId)));
+		}
 		const details = await Promise.all(executions.map((execution: { id: string }) => stack.rest.execution(execution.id)));
 		const recorded = JSON.stringify(details);
 		expect(recorded).toContain('jane@example.com'); // the scan reads real data
 		expect(recorded).toContain('ada@example.com');
-		for (const secret of [SANDBOX_KEYS.omnisend, SANDBOX_KEYS.webhookSigningSecret]) {
+		expect(recorded).toContain('grace.hopper@example.com');
+		const secrets = [
+			SANDBOX_KEYS.omnisend,
+			SANDBOX_KEYS.webhookSigningSecret,
+			SANDBOX_KEYS.salesforceClientSecret,
+			SANDBOX_KEYS.salesforceCalloutSecret,
+			SANDBOX_KEYS.activeCampaignKey,
+			SANDBOX_KEYS.acumaticaPassword,
+		];
+		for (const secret of secrets) {
 			expect(recorded).not.toContain(secret);
 			expect(stack.n8n.logs()).not.toContain(secret);
 		}

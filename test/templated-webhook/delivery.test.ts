@@ -254,6 +254,20 @@ describe('connection state (Ometria "Error" after failing for 2 hours)', () => {
 		expect(run.retryLater.filter((item) => /Error state/.test(String(delivery(item).reason)))).toHaveLength(2);
 	});
 
+	test('one failure followed by hours without traffic is no outage: every item is sent', async () => {
+		dnsFake();
+		const key = Object.keys((inErrorState()['node:Templated Webhook'] as IDataObject).connections as IDataObject)[0];
+		const threeHoursAgo = new Date(Date.now() - 3 * 3_600_000).toISOString();
+		const staticData: IDataObject = {
+			'node:Templated Webhook': { connections: { [key]: { url: 'x', failingSince: threeHoursAgo, lastFailureAt: threeHoursAgo } } },
+		};
+		const { received } = receiverFake(() => [200]);
+		const run = await runWebhook(webhookParameters({}, { concurrency: 2 }), [CONTACT, { profile: { email: 'b@example.com' } }], { staticData });
+		expect(received).toHaveLength(2);
+		expect(run.delivered.map((item) => delivery(item).status)).toEqual(['delivered', 'delivered']);
+		expect(run.retryLater).toHaveLength(0);
+	});
+
 	test('failing for longer than the threshold puts the connection into Error state', async () => {
 		dnsFake();
 		const key = Object.keys((inErrorState()['node:Templated Webhook'] as IDataObject).connections as IDataObject)[0];

@@ -106,11 +106,24 @@ describe('the request the receiver gets', () => {
 		const { received } = receiverFake(() => [200]);
 		const run = await runWebhook(webhookParameters({ template: '{"n": {{ n }}}' }), [{ n: 1 }, { n: 'x' }, { n: 3 }], { continueOnFail: true });
 		expect(received.map((r) => r.rawBody)).toEqual(['{"n": 1}', '{"n": 3}']);
-		expect(run.delivered.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		expect(run.delivered[1].json).toEqual({
+		expect(run.delivered.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 2 }]);
+		expect(run.delivered.every((item) => delivery(item).status === 'delivered')).toBe(true);
+		// Not sent, so not on Delivered (a next step there would take it for sent): on Dropped.
+		expect(run.dropped).toHaveLength(1);
+		expect(run.dropped[0].pairedItem).toEqual({ item: 1 });
+		expect(run.dropped[0].json).toEqual({
 			error: 'The rendered body is not valid JSON: unexpected "x" at line 1, column 7: {"n": x} (item 1)',
 			details: { description: expect.stringMatching(/Nothing was sent/) },
 		});
+	});
+
+	test('an invalid Delivery ID Header name is a clear error; nothing is sent (not a network failure retried later)', async () => {
+		dnsFake();
+		const { received } = receiverFake(() => [200]);
+		const run = await runWebhook(webhookParameters({}, { deliveryIdHeader: 'X Delivery: Id' }), [CONTACT]);
+		expect(run.error?.message).toBe('Delivery ID Header "X Delivery: Id" is not a valid HTTP header name');
+		expect(received).toHaveLength(0);
+		expect(run.retryLater).toHaveLength(0);
 	});
 
 	test('a template syntax error names the problem; nothing is sent', async () => {

@@ -1,3 +1,5 @@
+import { Template } from '@huggingface/jinja';
+
 import { LIMITS, RenderedJsonError, TemplateError, checkJson, compileTemplate, renderTemplate } from '../../nodes/TemplatedWebhook/template';
 
 const contact = {
@@ -113,11 +115,19 @@ describe('runaway templates are bounded (a render is synchronous: every limit is
 			/list or object larger than 1000000/,
 		],
 		['a long list literal of big values', `{{ [${Array(2000).fill('big').join(',')}] | tojson }}`, /list or object larger/],
+		// Each of these grew hundreds of MB before a check ran (the library built the text first).
+		['join(separator=…) on a list', '{{ range(10000) | join(separator=big) }}', /joined text larger than 1000000/],
+		['join on a text (one separator per character)', '{{ big | join(big) }}', /joined text larger than 1000000/],
+		['tojson with long separators', '{{ range(10000) | list | tojson(separators=(big, ":")) }}', /JSON text larger than 1000000/],
+		['tojson(ensure_ascii) growing each character six-fold', '{{ wide | tojson(ensure_ascii=true) }}', /JSON text larger than 1000000/],
+		['replace reached as s["replace"]', '{{ big["replace"]("", big) }}', /replaced text larger/],
+		['replace kept in a variable', '{% set r = big.replace %}{{ r("", big) }}', /replaced text larger/],
+		['a list printed again and again by a loop', '{% set l = [huge] %}{% for i in range(10000) %}{{ l }}{% endfor %}', /built more than 20000000 characters/],
 	];
 	test.each(cases)('%s stops with a limit error', (_name, template, message) => {
 		let caught: unknown;
 		try {
-			renderTemplate(template, { ...contact, big: 'y'.repeat(2000) });
+			renderTemplate(template, { ...contact, big: 'y'.repeat(2000), wide: 'é'.repeat(200_000), huge: 'z'.repeat(100_000) });
 		} catch (error) {
 			caught = error;
 		}
@@ -134,6 +144,13 @@ describe('runaway templates are bounded (a render is synchronous: every limit is
 		const rendered = renderTemplate('[{% for p in products %}{{ p | tojson }}{% if not loop.last %},{% endif %}{% endfor %}]', { products });
 		expect(JSON.parse(rendered)).toHaveLength(2000);
 		expect(renderTemplate('{% for i in range(10000) %}{% endfor %}ok', {})).toBe('ok');
+	});
+
+	test('the guards change no result: a macro in front of .replace() runs once, as in the plain library', () => {
+		const text =
+			'{% set ns = namespace(c=0) %}{% macro inc() %}{% set ns.c = ns.c + 1 %}a{{ ns.c }}{% endmacro %}{{ inc().replace("a", "b") }}|{{ inc()["replace"]("a", "c") }}|{{ ns.c }}';
+		expect(renderTemplate(text, {})).toBe(new Template(text).render({}));
+		expect(renderTemplate(text, {})).toBe('b1|c2|2');
 	});
 
 	test('a field called range is data, not the uncapped built-in', () => {

@@ -113,7 +113,7 @@ describe('URL rules (the error names the rule)', () => {
 		['https://cgnat.example.com/x', 'shared address space (CGNAT)', /100\.72\.1\.1/],
 		['https://loop.example.com/x', 'loopback', /resolves to 127\.0\.0\.1/],
 		['https://unknown.example.com/x', 'unresolvable', /unknown\.example\.com could not be resolved \(ENOTFOUND\), so its addresses could not be checked/],
-		['https://flaky.example.com/x', 'unresolvable', /flaky\.example\.com could not be resolved \(EAI_AGAIN\)/],
+		['https://flaky.example.com/x', 'DNS temporarily unavailable', /flaky\.example\.com could not be resolved \(EAI_AGAIN\): the DNS server did not answer/],
 		['https://user:pw@hooks.example.com/x', 'credentials in URL', /user name or password/],
 		['not a url', 'invalid URL', /not a valid absolute URL/],
 	];
@@ -121,7 +121,9 @@ describe('URL rules (the error names the rule)', () => {
 		const error = await refusal(url);
 		expect(error.rule).toBe(rule);
 		expect(error.message).toMatch(detail);
-		if (rule !== 'invalid URL') expect(error.message).toContain(`(rule: ${rule})`);
+		// A DNS server that did not answer is not a refusal: the node retries the item later.
+		expect(error.transient).toBe(rule === 'DNS temporarily unavailable');
+		if (rule !== 'invalid URL' && !error.transient) expect(error.message).toContain(`(rule: ${rule})`);
 	});
 
 	test('public https URLs pass, every resolved address checked', async () => {
@@ -208,28 +210,64 @@ describe('through the node', () => {
 		expect(allowed.delivered).toHaveLength(1);
 	});
 
-	test('a look-up failure refuses the URL with the host and the error code (fail closed)', async () => {
-		for (const code of ['ENOTFOUND', 'EAI_AGAIN']) {
-			const dns = dnsFake({}, code === 'EAI_AGAIN' ? { 'hooks.example.com': 'EAI_AGAIN' } : {});
-			const { received } = receiverFake(() => [200]);
-			const run = await runWebhook(webhookParameters(), [CONTACT]);
-			expect(run.error?.message).toBe(
-				`The URL https://hooks.example.com/ometria/contacts was refused (rule: unresolvable): hooks.example.com could not be resolved (${code}), so its addresses could not be checked (item 0)`,
-			);
-			expect(received).toHaveLength(0);
-			expect(dns.asked).toEqual([{ hostname: 'hooks.example.com', options: { all: true, verbatim: true } }]);
-		}
+	test('a name that does not exist refuses the URL with the host and the error code (fail closed)', async () => {
+		const dns = dnsFake({});
+		const { received } = receiverFake(() => [200]);
+		const run = await runWebhook(webhookParameters(), [CONTACT]);
+		expect(run.error?.message).toBe(
+			'The URL https://hooks.example.com/ometria/contacts was refused (rule: unresolvable): hooks.example.com could not be resolved (ENOTFOUND), so its addresses could not be checked (item 0)',
+		);
+		expect(received).toHaveLength(0);
+		expect(dns.asked).toEqual([{ hostname: 'hooks.example.com', options: { all: true, verbatim: true } }]);
 	});
 
-	test('under continueOnFail the error item keeps the host and the code (n8n does not swap the message)', async () => {
-		dnsFake({}, { 'hooks.example.com': 'EAI_AGAIN' });
+	test('under continueOnFail the refused item leaves on Dropped with the host and the code (n8n does not swap the message)', async () => {
+		dnsFake({});
 		const { received } = receiverFake(() => [200]);
 		const run = await runWebhook(webhookParameters(), [CONTACT], { continueOnFail: true });
 		expect(run.error).toBeUndefined();
 		expect(received).toHaveLength(0);
-		expect(run.delivered).toHaveLength(1);
-		expect(run.delivered[0].json.error).toMatch(/\(rule: unresolvable\): hooks\.example\.com could not be resolved \(EAI_AGAIN\)/);
-		expect(run.delivered[0].pairedItem).toEqual({ item: 0 });
+		expect(run.delivered).toHaveLength(0);
+		expect(run.dropped).toHaveLength(1);
+		expect(run.dropped[0].json.error).toMatch(/\(rule: unresolvable\): hooks\.example\.com could not be resolved \(ENOTFOUND\)/);
+		expect(run.dropped[0].pairedItem).toEqual({ item: 0 });
+	});
+
+	test.each(['EAI_AGAIN', 'ETIMEOUT', 'ESERVFAIL'])(
+		'a DNS server that does not answer (%s) is a network failure: Retry Later, nothing sent, the connection counts it',
+		async (code) => {
+			dnsFake({}, { 'hooks.example.com': code });
+			const { received } = receiverFake(() => [200]);
+			const run = await runWebhook(webhookParameters(), [CONTACT, { profile: { email: 'bob@example.com' } }]);
+			expect(run.error).toBeUndefined();
+			expect(received).toHaveLength(0);
+			expect(run.delivered).toHaveLength(0);
+			expect(run.retryLater.map((item) => item.pairedItem).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([{ item: 0 }, { item: 1 }]);
+			const state = delivery(run.retryLater.find((item) => (item.pairedItem as { item: number }).item === 0));
+			expect(state).toMatchObject({ status: 'retry_later', attempts: 1, statusCode: null });
+			expect(state.reason).toBe(
+				`hooks.example.com could not be resolved (${code}): the DNS server did not answer, so the URL https://hooks.example.com/ometria/contacts could not be checked; not sent`,
+			);
+			expect(state.log).toEqual([expect.objectContaining({ attempt: 1, try: 1, outcome: 'not sent', error: state.reason })]);
+			expect(Date.parse(state.nextAttemptAt as string)).toBeGreaterThan(Date.now());
+		},
+	);
+
+	test('a DNS failure at the last attempt drops the item with its log', async () => {
+		dnsFake({}, { 'hooks.example.com': 'EAI_AGAIN' });
+		receiverFake(() => [200]);
+		const run = await runWebhook(webhookParameters({}, { retrySchedule: '' }), [CONTACT]);
+		expect(run.retryLater).toHaveLength(0);
+		expect(delivery(run.dropped[0])).toMatchObject({ status: 'dropped', attempts: 1, maxAttempts: 1 });
+		expect(delivery(run.dropped[0]).reason).toMatch(/\(EAI_AGAIN\).*; dropped after 1 attempts$/);
+	});
+
+	test('the rest of the item is still checked when the DNS server does not answer', async () => {
+		dnsFake({}, { 'hooks.example.com': 'EAI_AGAIN' });
+		const { received } = receiverFake(() => [200]);
+		const run = await runWebhook(webhookParameters({ template: '{"a": {{ a }}' }), [{ a: 1 }]);
+		expect(run.error?.message).toMatch(/not valid JSON/);
+		expect(received).toHaveLength(0);
 	});
 
 	test('with "Allow Private Networks" a name this machine cannot resolve is sent unchecked (e.g. through a proxy)', async () => {
