@@ -94,10 +94,9 @@ class N8nInstance {
 		this.cli(['import:workflow', `--input=${file}`]);
 	}
 
-	/** Makes an imported workflow active from the next start (n8n 2.x publishes; 1.x sets it active). */
+	/** Makes an imported workflow active from the next start. */
 	publishWorkflow(id) {
-		if (this.n8n.version.startsWith('1.')) this.cli(['update:workflow', `--id=${id}`, '--active=true']);
-		else this.cli(['publish:workflow', `--id=${id}`]);
+		this.cli(['publish:workflow', `--id=${id}`]);
 	}
 
 	/** Starts a long-running n8n process and resolves when its log shows `readyLine`. */

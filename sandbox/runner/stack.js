@@ -18,8 +18,9 @@ const { blueprints, credentialsFor } = require('./blueprints');
  * @param {string} [options.workDir] everything this run writes (logs, user folder, CA); a temp dir by default
  * @param {string[]} [options.only] blueprint ids to load (all by default)
  * @param {boolean} [options.owner] set up the owner account and return a logged-in REST client
+ * @param {string} [options.n8nVersion] n8n 2.x release to run (default toolchain.N8N_VERSION)
  */
-async function startStack({ mode = 'regular', workDir, only, owner = true } = {}) {
+async function startStack({ mode = 'regular', workDir, only, owner = true, n8nVersion } = {}) {
 	const dir = workDir || fs.mkdtempSync(path.join(os.tmpdir(), `crm-relay-${mode}-`));
 	// Every run starts from nothing (database, user folder, CA); the last run's logs stay until then.
 	fs.rmSync(dir, { recursive: true, force: true });
@@ -37,7 +38,7 @@ async function startStack({ mode = 'regular', workDir, only, owner = true } = {}
 		stoppers.length = 0;
 	};
 	try {
-		const n8n = ensureN8n();
+		const n8n = ensureN8n(n8nVersion);
 		const selected = blueprints.filter((b) => !only || only.includes(b.id));
 		const services = [...new Set(selected.flatMap((b) => b.services))];
 

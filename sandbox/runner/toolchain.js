@@ -9,8 +9,6 @@ const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '../..');
 const N8N_VERSION = process.env.CRM_RELAY_N8N_VERSION || '2.41.1';
-/** The n8n 1.x release the compatibility run uses (n8n 1.x runs on the machine's Node 20). */
-const N8N_1X_VERSION = '1.123.81';
 const NODE_MAJOR = 24;
 
 function cacheDir() {
@@ -75,19 +73,13 @@ function n8nInstallWorks(dir, node, version) {
 	return probe.status === 0 && probe.stdout.trim() === 'ok';
 }
 
-/** The Node.js running this script, in the shape ensureNode24() returns (for n8n 1.x). */
-function currentNode() {
-	const major = Number(process.versions.node.split('.')[0]);
-	if (major < 20) throw new Error(`n8n 1.x needs Node 20 or newer; this is Node ${process.versions.node}`);
-	return { nodeDir: path.dirname(path.dirname(process.execPath)), binary: process.execPath };
-}
-
 /**
- * n8n from the npm registry, installed the way that works here, cached by version. n8n 2.x runs on
- * Node 24 (fetched), n8n 1.x on the Node running this script.
+ * n8n 2.x from the npm registry, installed the way that works here, cached by version. (n8n 1.x
+ * cannot be installed from the registry alone: its n8n-nodes-base fetches xlsx from cdn.sheetjs.com.)
  */
 function ensureN8n(version = N8N_VERSION) {
-	const node = version.startsWith('1.') ? currentNode() : ensureNode24();
+	if (!version.startsWith('2.')) throw new Error(`the runner runs n8n 2.x; ${version} is not supported here`);
+	const node = ensureNode24();
 	const dir = path.join(cacheDir(), `n8n-${version}`);
 	const bin = path.join(dir, 'node_modules/n8n/bin/n8n');
 	if (n8nInstallWorks(dir, node, version)) return { dir, bin, version, node };
@@ -159,4 +151,4 @@ function packPackage() {
 	return path.join(out, packed[0].filename);
 }
 
-module.exports = { ROOT, N8N_VERSION, N8N_1X_VERSION, cacheDir, ensureNode24, ensureN8n, ensureDebianPackages, packPackage, npmEnv, run, log };
+module.exports = { ROOT, N8N_VERSION, cacheDir, ensureNode24, ensureN8n, ensureDebianPackages, packPackage, npmEnv, run, log };
