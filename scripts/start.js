@@ -9,13 +9,39 @@ const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 const { startStack } = require('../sandbox/runner/stack');
+const { SANDBOX_KEYS } = require('../sandbox/runner/blueprints');
+
+/** A body on one line, shortened, with the sandbox's own secrets masked (this output is often shared). */
+function show(text) {
+	let body = text;
+	try {
+		body = JSON.stringify(JSON.parse(text));
+	} catch {
+		body = text.replace(/\s*\n\s*/g, ' ');
+	}
+	for (const secret of Object.values(SANDBOX_KEYS)) body = body.split(secret).join('***');
+	return body.length > 400 ? `${body.slice(0, 400)}…` : body;
+}
 
 function printRequests(service, requests) {
+	if (!requests.length) return;
 	console.log(`\n  ${service} received ${requests.length} request(s):`);
 	for (const request of requests) {
-		const body = request.rawBody.length > 600 ? `${request.rawBody.slice(0, 600)}…` : request.rawBody;
-		console.log(`    ${request.method} ${request.path}${request.fault ? `  [fault injected: ${JSON.stringify(request.fault)}]` : ''}`);
-		if (body) console.log(`      ${body}`);
+		const fault = request.fault?.status ? `  → ${request.fault.status} (fault injected by the sandbox)` : request.fault?.drop ? '  → dropped (fault)' : '';
+		console.log(`    ${request.method} ${request.path}${fault}`);
+		if (request.rawBody) console.log(`      ${show(request.rawBody)}`);
+	}
+}
+
+/** The HTTP status(es) n8n answered to what a blueprint fired (directly, or through a fake that sent it). */
+const statusOf = (answer) => (answer.status !== undefined ? String(answer.status) : (answer.delivered || []).map((d) => d.status).join('/') || '-');
+
+async function finishedExecutions(stack, workflowId) {
+	const deadline = Date.now() + 30_000;
+	for (;;) {
+		const executions = await stack.rest.executions(workflowId);
+		if (executions.every((e) => !['new', 'running', 'waiting'].includes(e.status)) || Date.now() > deadline) return executions;
+		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
 }
 
@@ -38,7 +64,9 @@ async function main() {
 		console.log(`\n▶ ${blueprint.title} (examples/${blueprint.file})`);
 		for (const service of blueprint.services) await stack.sandbox.services[service].clear();
 		const answers = await blueprint.fire(stack);
-		console.log(`  fired ${answers.length} test event(s); n8n answered ${answers.map((a) => a.status).join(', ')}`);
+		console.log(`  fired ${answers.length} test event(s); n8n answered ${answers.map(statusOf).join(', ')}`);
+		const reply = answers.find((answer) => typeof answer.body === 'string' && answer.body);
+		if (reply) console.log(`  first reply: ${show(reply.body)}`);
 		const expected = blueprint.expectedRequests || {};
 		const deadline = Date.now() + 30_000;
 		for (const service of blueprint.services) {
@@ -49,7 +77,7 @@ async function main() {
 			}
 			printRequests(service, requests);
 		}
-		const executions = await stack.rest.executions(blueprint.workflowId);
+		const executions = await finishedExecutions(stack, blueprint.workflowId);
 		const counts = executions.reduce((all, e) => ({ ...all, [e.status]: (all[e.status] || 0) + 1 }), {});
 		console.log(`  n8n recorded ${executions.length} execution(s): ${JSON.stringify(counts)}`);
 	}
