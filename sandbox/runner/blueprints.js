@@ -274,6 +274,8 @@ const blueprints = [
 				body: campaignCallout(campaign.Id),
 				secret: SANDBOX_KEYS.salesforceCalloutSecret,
 				signatureHeader: 'X-Signature',
+				// The blueprint requires a signed timestamp (replays of an intercepted callout are refused).
+				useTimestamp: true,
 			});
 			return [{ ...answer, campaignId: campaign.Id }];
 		},

@@ -35,6 +35,16 @@ function installPackage(userFolder, tarball, node) {
 	return nodesDir;
 }
 
+/** Sends a signal to a process group; false when the group is gone. */
+function killGroup(pid, signal) {
+	try {
+		process.kill(-pid, signal);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
 class N8nInstance {
 	/**
 	 * @param {object} options
@@ -43,8 +53,10 @@ class N8nInstance {
 	 * @param {number} options.port
 	 * @param {Record<string,string>} [options.env] extra environment (queue mode, database, CA)
 	 * @param {string} options.logDir where n8n's output goes (kept for failures)
+	 * @param {(pid: number) => void} [options.onSpawn] told the process group of every n8n process started
 	 */
-	constructor({ n8n, userFolder, port, env = {}, logDir }) {
+	constructor({ n8n, userFolder, port, env = {}, logDir, onSpawn }) {
+		this.onSpawn = onSpawn;
 		this.n8n = n8n;
 		this.userFolder = userFolder;
 		this.port = port;
@@ -94,6 +106,11 @@ class N8nInstance {
 		this.cli(['import:workflow', `--input=${file}`]);
 	}
 
+	/** Imports every `*.json` workflow in a folder with one CLI run (each run boots n8n: seconds). */
+	importWorkflows(dir) {
+		this.cli(['import:workflow', '--separate', `--input=${dir}`]);
+	}
+
 	/** Makes an imported workflow active from the next start. */
 	publishWorkflow(id) {
 		this.cli(['publish:workflow', `--id=${id}`]);
@@ -113,6 +130,7 @@ class N8nInstance {
 		});
 		const entry = { name, child, logFile, output: '' };
 		this.processes.push(entry);
+		if (child.pid !== undefined && this.onSpawn) this.onSpawn(child.pid);
 		await new Promise((resolve, reject) => {
 			const timer = setTimeout(() => reject(new Error(`${name} did not print "${readyLine}" within ${timeoutMs / 1000} s; log: ${logFile}`)), timeoutMs);
 			const onData = (chunk) => {
@@ -154,26 +172,23 @@ class N8nInstance {
 		return this.processes.map((p) => fs.existsSync(p.logFile) ? fs.readFileSync(p.logFile, 'utf8') : '').join('\n');
 	}
 
-	/** Stops every process (SIGTERM, then SIGKILL after a grace period). */
+	/**
+	 * Stops every process group (SIGTERM, then SIGKILL after a grace period). Each n8n process leads
+	 * its own group (its task runner is in it); what is left of a group once its leader has exited
+	 * (or had already crashed) is killed too.
+	 */
 	async stop(graceMs = 15_000) {
 		await Promise.all(
 			this.processes.map(async ({ child }) => {
-				if (child.exitCode !== null || child.signalCode !== null) return;
-				const exited = new Promise((resolve) => child.once('exit', resolve));
-				try {
-					process.kill(-child.pid, 'SIGTERM');
-				} catch {
-					return;
-				}
-				const timer = setTimeout(() => {
-					try {
-						process.kill(-child.pid, 'SIGKILL');
-					} catch {
-						/* already gone */
+				if (child.exitCode === null && child.signalCode === null) {
+					const exited = new Promise((resolve) => child.once('exit', resolve));
+					if (killGroup(child.pid, 'SIGTERM')) {
+						const timer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), graceMs);
+						await exited;
+						clearTimeout(timer);
 					}
-				}, graceMs);
-				await exited;
-				clearTimeout(timer);
+				}
+				killGroup(child.pid, 'SIGKILL');
 			}),
 		);
 		this.processes = [];
@@ -237,7 +252,9 @@ async function waitForWebhook(url, { timeoutMs = 60_000 } = {}) {
 		try {
 			const response = await fetch(url);
 			last = await response.text();
-			if (response.status !== 404 || /not registered for GET requests/.test(last)) return;
+			// n8n's answer once the POST webhook exists. (A webhook that also took GET would answer 2xx,
+			// and this poll would have run it: the blueprints' webhooks are POST-only.)
+			if (/not registered for GET requests/.test(last) || (response.status >= 200 && response.status < 300)) return;
 		} catch (error) {
 			last = error.message;
 		}

@@ -2,6 +2,7 @@
 // The whole live loop in one call: the sandbox of fake services, a real n8n with our packed package
 // installed, sandbox credentials and the blueprint workflows imported and published, and (in queue
 // mode) Redis, PostgreSQL and an n8n worker. Used by `npm start` and the e2e suite.
+const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -11,6 +12,35 @@ const { N8nInstance, freePort, installPackage, waitForWebhook } = require('./n8n
 const { startPostgres, startRedis } = require('./services');
 const { ROOT, ensureDebianPackages, ensureN8n, log, packPackage } = require('./toolchain');
 const { blueprints, credentialsFor } = require('./blueprints');
+
+/**
+ * Starts the reaper (reaper.js) for a stack: it kills what `state` lists if this process dies without
+ * stopping the stack (Ctrl-C during a test run or during `npm start`'s startup, a killed CI job).
+ * Returns `track` (record a process group or a stop command) and `release` (normal stop).
+ */
+function startReaper(dir) {
+	const stateFile = path.join(dir, '.running.json');
+	const state = { groups: [], commands: [] };
+	const save = () => fs.writeFileSync(stateFile, JSON.stringify(state));
+	save();
+	const reaper = spawn(process.execPath, [path.join(__dirname, 'reaper.js'), String(process.pid), stateFile], { detached: true, stdio: 'ignore' });
+	reaper.unref();
+	return {
+		track({ group, command }) {
+			if (group) state.groups.push(group);
+			if (command) state.commands.push(command);
+			save();
+		},
+		release() {
+			fs.rmSync(stateFile, { force: true });
+			try {
+				reaper.kill();
+			} catch {
+				/* gone */
+			}
+		},
+	};
+}
 
 /**
  * @param {object} options
@@ -26,6 +56,7 @@ async function startStack({ mode = 'regular', workDir, only, owner = true, n8nVe
 	fs.rmSync(dir, { recursive: true, force: true });
 	fs.mkdirSync(dir, { recursive: true });
 	const stoppers = [];
+	const reaper = startReaper(dir);
 	const stack = { mode, dir, logDir: path.join(dir, 'logs') };
 	stack.stop = async () => {
 		for (const stop of stoppers.reverse()) {
@@ -36,6 +67,7 @@ async function startStack({ mode = 'regular', workDir, only, owner = true, n8nVe
 			}
 		}
 		stoppers.length = 0;
+		reaper.release();
 	};
 	try {
 		const n8n = ensureN8n(n8nVersion);
@@ -51,8 +83,10 @@ async function startStack({ mode = 'regular', workDir, only, owner = true, n8nVe
 			const bins = ensureDebianPackages(['redis', 'postgres']);
 			const redis = await startRedis({ port: await freePort(), dir: path.join(dir, 'redis') });
 			stoppers.push(() => redis.stop());
+			reaper.track({ group: redis.pid });
 			const postgres = await startPostgres({ port: await freePort(), dir: path.join(dir, 'postgres'), binDir: bins.postgres });
 			stoppers.push(() => postgres.stop());
+			for (const command of postgres.reapCommands) reaper.track({ command });
 			Object.assign(env, postgres.env, {
 				EXECUTIONS_MODE: 'queue',
 				QUEUE_BULL_REDIS_HOST: '127.0.0.1',
@@ -65,9 +99,9 @@ async function startStack({ mode = 'regular', workDir, only, owner = true, n8nVe
 		}
 
 		const userFolder = path.join(dir, 'n8n-home');
-		const tarball = packPackage();
+		const tarball = packPackage(path.join(dir, 'pack'));
 		installPackage(userFolder, tarball, n8n.node);
-		const instance = new N8nInstance({ n8n, userFolder, port: await freePort(), env, logDir: stack.logDir });
+		const instance = new N8nInstance({ n8n, userFolder, port: await freePort(), env, logDir: stack.logDir, onSpawn: (pid) => reaper.track({ group: pid }) });
 		stoppers.push(() => instance.stop());
 		stack.n8n = instance;
 
@@ -77,15 +111,16 @@ async function startStack({ mode = 'regular', workDir, only, owner = true, n8nVe
 		fs.rmSync(credentialsFile);
 		// A blueprint is imported as users import it; `prepare` only points it at the sandbox (URLs,
 		// loopback permission, short retry waits) the way a user would edit it for a local receiver.
-		fs.mkdirSync(path.join(dir, 'workflows'), { recursive: true });
+		// Each CLI run boots n8n (several seconds): all workflows go in with one import.
+		const workflowsDir = path.join(dir, 'workflows');
+		fs.mkdirSync(workflowsDir, { recursive: true });
 		for (const blueprint of selected) {
 			const workflow = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', blueprint.file), 'utf8'));
 			if (blueprint.prepare) blueprint.prepare(workflow, sandbox);
-			const file = path.join(dir, 'workflows', blueprint.file);
-			fs.writeFileSync(file, JSON.stringify(workflow, null, 2));
-			instance.importWorkflow(file);
-			instance.publishWorkflow(blueprint.workflowId);
+			fs.writeFileSync(path.join(workflowsDir, blueprint.file), JSON.stringify(workflow, null, 2));
 		}
+		if (selected.length) instance.importWorkflows(workflowsDir);
+		for (const blueprint of selected) instance.publishWorkflow(blueprint.workflowId);
 
 		await instance.start();
 		if (mode === 'queue') await instance.startWorker();

@@ -29,15 +29,28 @@ function run(command, args, options = {}) {
 	return { ...result, seconds: Math.round((Date.now() - started) / 1000) };
 }
 
-/** An npm environment that builds native addons against the given Node's headers. */
-function npmEnv(nodeDir) {
+/**
+ * The environment for the npm commands run here. Under `npm test` / `npm start` npm exports the
+ * project's config as `npm_config_*` variables, among them `ignore_scripts=true` from .npmrc: that
+ * would skip `node@24`'s preinstall (which fetches the binary) and make `npm rebuild sqlite3` build
+ * nothing. Scripts are on here; commands that want them off say `--ignore-scripts` (flags win).
+ */
+function npmBaseEnv() {
 	return {
 		...process.env,
-		PATH: `${path.join(nodeDir, 'bin')}${path.delimiter}${process.env.PATH}`,
-		npm_config_nodedir: nodeDir,
+		npm_config_ignore_scripts: 'false',
 		npm_config_update_notifier: 'false',
 		npm_config_fund: 'false',
 		npm_config_audit: 'false',
+	};
+}
+
+/** An npm environment that builds native addons against the given Node's headers. */
+function npmEnv(nodeDir) {
+	return {
+		...npmBaseEnv(),
+		PATH: `${path.join(nodeDir, 'bin')}${path.delimiter}${process.env.PATH}`,
+		npm_config_nodedir: nodeDir,
 	};
 }
 
@@ -53,19 +66,18 @@ function ensureNode24() {
 	};
 	if (works()) return { nodeDir, binary };
 	log(`installing Node ${NODE_MAJOR} (npm package node@${NODE_MAJOR}) into ${dir}`);
+	// Start over: an interrupted install can leave a binary without all of its headers.
+	fs.rmSync(path.join(dir, 'node_modules'), { recursive: true, force: true });
 	fs.mkdirSync(dir, { recursive: true });
 	fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'crm-relay-node24', private: true }));
-	const { seconds } = run('npm', ['install', '--no-audit', '--no-fund', `node@${NODE_MAJOR}`], { cwd: dir });
+	const { seconds } = run('npm', ['install', '--no-audit', '--no-fund', `node@${NODE_MAJOR}`], { cwd: dir, env: npmBaseEnv() });
 	if (!works()) throw new Error(`node@${NODE_MAJOR} installed but ${binary} is not a working Node ${NODE_MAJOR} with headers`);
 	log(`Node ${NODE_MAJOR} ready (${seconds} s)`);
 	return { nodeDir, binary };
 }
 
-/** Checks an n8n install: the version, its CLI, and sqlite3's native binding loading under Node 24. */
-function n8nInstallWorks(dir, node, version) {
-	const pkgFile = path.join(dir, 'node_modules/n8n/package.json');
-	if (!fs.existsSync(pkgFile) || !fs.existsSync(path.join(dir, '.crm-relay-ready'))) return false;
-	if (JSON.parse(fs.readFileSync(pkgFile, 'utf8')).version !== version) return false;
+/** Whether n8n's CLI resolves and sqlite3's native binding loads under Node 24 in `dir`. */
+function n8nLoads(dir, node) {
 	const probe = spawnSync(node.binary, ['-e', "require('sqlite3'); require.resolve('n8n/bin/n8n'); console.log('ok')"], {
 		cwd: dir,
 		encoding: 'utf8',
@@ -73,9 +85,30 @@ function n8nInstallWorks(dir, node, version) {
 	return probe.status === 0 && probe.stdout.trim() === 'ok';
 }
 
+function installedVersion(dir) {
+	try {
+		return JSON.parse(fs.readFileSync(path.join(dir, 'node_modules/n8n/package.json'), 'utf8')).version;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Checks a cached n8n install: every step finished (marker), the version, and that it loads. */
+function n8nInstallWorks(dir, node, version) {
+	if (!fs.existsSync(path.join(dir, READY)) || installedVersion(dir) !== version) return false;
+	return n8nLoads(dir, node);
+}
+
+/** Markers in an n8n cache folder: `npm install` finished; install, rebuild and check all finished. */
+const INSTALLED = '.crm-relay-installed';
+const READY = '.crm-relay-ready';
+const N8N_DISK_BYTES = 4 * 1024 ** 3;
+
 /**
  * n8n 2.x from the npm registry, installed the way that works here, cached by version. (n8n 1.x
  * cannot be installed from the registry alone: its n8n-nodes-base fetches xlsx from cdn.sheetjs.com.)
+ * An install that did not finish (killed, disk full, registry error) leaves no marker and is redone
+ * from an empty node_modules, never trusted.
  */
 function ensureN8n(version = N8N_VERSION) {
 	if (!version.startsWith('2.')) throw new Error(`the runner runs n8n 2.x; ${version} is not supported here`);
@@ -83,20 +116,30 @@ function ensureN8n(version = N8N_VERSION) {
 	const dir = path.join(cacheDir(), `n8n-${version}`);
 	const bin = path.join(dir, 'node_modules/n8n/bin/n8n');
 	if (n8nInstallWorks(dir, node, version)) return { dir, bin, version, node };
-	fs.rmSync(path.join(dir, '.crm-relay-ready'), { force: true });
+	const installComplete = (fs.existsSync(path.join(dir, INSTALLED)) || fs.existsSync(path.join(dir, READY))) && installedVersion(dir) === version;
+	fs.rmSync(path.join(dir, READY), { force: true });
 	fs.mkdirSync(dir, { recursive: true });
-	fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'crm-relay-n8n-host', private: true }));
 	const env = npmEnv(node.nodeDir);
-	if (!fs.existsSync(path.join(dir, 'node_modules/n8n/package.json'))) {
+	if (!installComplete) {
+		fs.rmSync(path.join(dir, INSTALLED), { force: true });
+		fs.rmSync(path.join(dir, 'node_modules'), { recursive: true, force: true });
+		fs.rmSync(path.join(dir, 'package-lock.json'), { force: true });
+		const free = typeof fs.statfsSync === 'function' ? fs.statfsSync(dir) : undefined;
+		if (free && free.bavail * free.bsize < N8N_DISK_BYTES) {
+			throw new Error(`n8n@${version} needs about 3 GB in ${dir}; only ${(free.bavail * free.bsize / 1024 ** 3).toFixed(1)} GB are free`);
+		}
+		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'crm-relay-n8n-host', private: true }));
 		log(`installing n8n@${version} into ${dir} (install scripts off; several minutes, about 3 GB)`);
 		const { seconds } = run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', `n8n@${version}`], { cwd: dir, env });
+		fs.writeFileSync(path.join(dir, INSTALLED), `${new Date().toISOString()}\n`);
 		log(`n8n installed (${seconds} s)`);
 	}
+	ensureDebianPackages(['python3', 'make', 'g++']);
 	log(`building sqlite3 against the headers of the Node.js in ${node.nodeDir}`);
 	const { seconds } = run('npm', ['rebuild', 'sqlite3'], { cwd: dir, env });
 	log(`sqlite3 built (${seconds} s)`);
-	fs.writeFileSync(path.join(dir, '.crm-relay-ready'), `${new Date().toISOString()}\n`);
-	if (!n8nInstallWorks(dir, node, version)) throw new Error(`n8n@${version} in ${dir} does not load sqlite3 after the rebuild`);
+	if (installedVersion(dir) !== version || !n8nLoads(dir, node)) throw new Error(`n8n@${version} in ${dir} does not load sqlite3 after the rebuild`);
+	fs.writeFileSync(path.join(dir, READY), `${new Date().toISOString()}\n`);
 	return { dir, bin, version, node };
 }
 
@@ -118,6 +161,10 @@ const DEBIAN_PACKAGES = {
 		},
 	},
 	chromium: { package: 'chromium', probe: () => which('chromium') },
+	// node-gyp's needs for building sqlite3 against Node 24 (its prebuilt download needs the internet).
+	python3: { package: 'python3', probe: () => which('python3') },
+	make: { package: 'make', probe: () => which('make') },
+	'g++': { package: 'g++', probe: () => which('g++') },
 };
 
 /**
@@ -140,10 +187,12 @@ function ensureDebianPackages(names) {
 	return Object.fromEntries(names.map((name) => [name, DEBIAN_PACKAGES[name].probe()]));
 }
 
-/** Packs the built package (dist/ must exist) into the cache and returns the tarball's path. */
-function packPackage() {
+/**
+ * Packs the built package (dist/ must exist) into `out` (a run's own folder, so two runs at once do not
+ * overwrite each other's tarball) and returns the tarball's path.
+ */
+function packPackage(out = path.join(cacheDir(), 'pack')) {
 	if (!fs.existsSync(path.join(ROOT, 'dist'))) throw new Error('dist/ is missing: run `npm run build` first');
-	const out = path.join(cacheDir(), 'pack');
 	fs.mkdirSync(out, { recursive: true });
 	const packed = JSON.parse(
 		execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', out], { cwd: ROOT, encoding: 'utf8' }),

@@ -1,6 +1,6 @@
 import type { INodeParameters } from 'n8n-workflow';
 
-import { runWorkflow } from '../harness/run-workflow';
+import { runWorkflow, when } from '../harness/run-workflow';
 import type { Mode } from './fixtures';
 import {
 	acumaticaFake,
@@ -133,7 +133,11 @@ describe('one session or token per execution', () => {
 			await wait(400);
 			return [200, request.body];
 		});
-		await runWorkflow(acumaticaWorkflow(put(), 'session'), { credentials: credentialsFor('session'), input: emails(2), cancelAfterMs: 100 });
+		await runWorkflow(acumaticaWorkflow(put(), 'session'), {
+			credentials: credentialsFor('session'),
+			input: emails(2),
+			cancelWhen: when(() => fake.entity.length > 0),
+		});
 		for (let tries = 0; tries < 100 && fake.logouts.length === 0; tries++) await wait(20);
 		expect(fake.logins).toHaveLength(1);
 		expect(fake.logouts).toHaveLength(1);
@@ -156,7 +160,7 @@ describe('one session or token per execution', () => {
 		await runWorkflow(acumaticaWorkflow(get, 'session', { continueOnFail: true }), {
 			credentials: credentialsFor('session'),
 			input: emails(6),
-			cancelAfterMs: 100,
+			cancelWhen: when(() => fake.entity.length > 0),
 		});
 		// Without the stop check every item would back off 2 + 4 + 8 s before giving up, holding the seat.
 		for (let tries = 0; tries < 100 && fake.logouts.length === 0; tries++) await wait(20);

@@ -284,7 +284,11 @@ describe.each(['regular', 'queue'] as const)('blueprints in a real n8n (%s mode)
 			['salesforce record created', 'alan.turing@example.co.uk'],
 			['salesforce record created', 'grace.hopper@example.com'],
 		]);
-		const executions = await stack.rest.executions('crmRelaySeed000');
+		// In queue mode the worker reports the end of an execution to main a moment after its last request.
+		const executions = await until('the seed-000 execution to finish', async () => {
+			const list = await stack.rest.executions('crmRelaySeed000');
+			return list.length && list.every((e: { status: string }) => !['new', 'running', 'waiting'].includes(e.status)) ? list : undefined;
+		});
 		expect(executions.map((execution: { status: string }) => execution.status)).toEqual(['success']);
 		const detail = await stack.rest.execution(executions[0].id);
 		const items = outputOf(detail, 'Salesforce Trigger')!;
@@ -350,14 +354,14 @@ describe.each(['regular', 'queue'] as const)('blueprints in a real n8n (%s mode)
 		expect(note.Title).toBe('Experiment result: exp-spring-42');
 		expect(note.ContentText).toContain('Spring Sale A/B');
 		expect(JSON.parse(received[3].rawBody)).toEqual({ ContentDocumentId: note.Id, LinkedEntityId: answer.campaignId, ShareType: 'V', Visibility: 'AllUsers' });
-		// A callout signed with another secret starts nothing.
-		const forged = await salesforce.sendCallout({
-			url: blueprintById('seed-003').webhooks(stack.n8n.url)[0],
-			body: { event_type: 'campaign_updated', campaign_id: answer.campaignId, campaign_name: 'x', status: 'Aborted', experiment_key: 'x' },
-			secret: 'not-the-shared-secret-000000000000',
-			signatureHeader: 'X-Signature',
-		});
+		// A callout signed with another secret, and a stale replay of a correctly signed one, start nothing.
+		const url = blueprintById('seed-003').webhooks(stack.n8n.url)[0];
+		const body = { event_type: 'campaign_updated', campaign_id: answer.campaignId, campaign_name: 'x', status: 'Aborted', experiment_key: 'x' };
+		const forged = await salesforce.sendCallout({ url, body, secret: 'not-the-shared-secret-000000000000', signatureHeader: 'X-Signature', useTimestamp: true });
 		expect(forged.status).toBe(403);
+		const stale = Math.floor(Date.now() / 1000) - 3600;
+		const replayed = await salesforce.sendCallout({ url, body, secret: SANDBOX_KEYS.salesforceCalloutSecret, signatureHeader: 'X-Signature', timestamp: stale });
+		expect(replayed.status).toBe(403);
 		expect((await stack.rest.executions('crmRelaySeed003')).length).toBe(1);
 	});
 

@@ -27,8 +27,11 @@ export interface RunOptions {
 	/** Items the start node emits (as if a trigger had fired with them). */
 	input?: IDataObject[];
 	mode?: WorkflowExecuteMode;
-	/** Stop the execution this long after it starts, as n8n's Stop button does. */
-	cancelAfterMs?: number;
+	/**
+	 * Stop the execution when this settles, as n8n's Stop button does (e.g. once a fake service has
+	 * seen a request): unlike a fixed delay it does not depend on how fast a loaded machine gets there.
+	 */
+	cancelWhen?: Promise<unknown>;
 	/** Extra node types (test-only probes), by full type name. */
 	nodeTypes?: Record<string, INodeType>;
 	/**
@@ -56,6 +59,12 @@ export function triggeredWorkflow(node: Omit<INode, 'id' | 'position' | 'typeVer
 		],
 		connections: { Start: { main: [[{ node: node.name, type: 'main', index: 0 }]] } },
 	};
+}
+
+/** Resolves once `condition()` holds (checked every 10 ms), then after `thenMs` more. For `cancelWhen`. */
+export async function when(condition: () => boolean, thenMs = 0): Promise<void> {
+	while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+	if (thenMs > 0) await new Promise((resolve) => setTimeout(resolve, thenMs));
 }
 
 export function loadWorkflow(file: string): WorkflowJson {
@@ -149,9 +158,8 @@ export async function runWorkflow(json: WorkflowJson, options: RunOptions = {}):
 		runExecutionData,
 	);
 	const running = execute.processRunExecutionData(workflow);
-	const stop = options.cancelAfterMs === undefined ? undefined : setTimeout(() => running.cancel(), options.cancelAfterMs);
+	void options.cancelWhen?.then(() => running.cancel());
 	const returned = await running;
-	clearTimeout(stop);
 	const run = finished ?? returned;
 
 	return {

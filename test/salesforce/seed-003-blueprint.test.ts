@@ -18,6 +18,16 @@ const SEED_PAYLOAD = {
 	experiment_key: 'checkout-button-color',
 };
 
+/** Headers of a callout signed as the blueprint requires: HMAC-SHA256 of "<timestamp>.<raw body>". */
+function signedHeaders(secret: string, rawBody: string) {
+	const timestamp = String(Math.floor(Date.now() / 1000));
+	return {
+		'content-type': 'application/json',
+		'x-timestamp': timestamp,
+		'x-signature': createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex'),
+	};
+}
+
 /** Delivers a signed JSON callout to the blueprint's trigger and returns the items it starts the workflow with. */
 async function calloutItems(payload: object) {
 	const workflow = loadWorkflow(BLUEPRINT);
@@ -26,7 +36,7 @@ async function calloutItems(payload: object) {
 	const call = await callWebhook(
 		new SalesforceTrigger(),
 		{ parameters: trigger.parameters, credentials: trigger.credentials },
-		{ method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': createHmac('sha256', CALLOUT_SECRET).update(rawBody).digest('hex') }, rawBody },
+		{ method: 'POST', headers: signedHeaders(CALLOUT_SECRET, rawBody), rawBody },
 		{ credentials: { salesforceCalloutSecretApi: { secret: CALLOUT_SECRET } } },
 	);
 	expect(call.response.statusCode).toBe(200);
@@ -97,10 +107,24 @@ describe('blueprint seed 003: Salesforce callout -> platform -> Campaign status 
 		const call = await callWebhook(
 			new SalesforceTrigger(),
 			{ parameters: trigger.parameters, credentials: trigger.credentials },
-			{ method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': createHmac('sha256', 'another-secret-0000000000').update(rawBody).digest('hex') }, rawBody },
+			{ method: 'POST', headers: signedHeaders('another-secret-0000000000', rawBody), rawBody },
 			{ credentials: { salesforceCalloutSecretApi: { secret: CALLOUT_SECRET } } },
 		);
 		expect(call.response.statusCode).toBe(403);
+		expect(call.items).toBeUndefined();
+	});
+
+	test('the blueprint requires a signed timestamp: the body signed alone (no timestamp) starts nothing', async () => {
+		const workflow = loadWorkflow(BLUEPRINT);
+		const trigger = workflow.nodes.find((node) => node.name === 'Salesforce Trigger')!;
+		const rawBody = JSON.stringify(SEED_PAYLOAD);
+		const call = await callWebhook(
+			new SalesforceTrigger(),
+			{ parameters: trigger.parameters, credentials: trigger.credentials },
+			{ method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': createHmac('sha256', CALLOUT_SECRET).update(rawBody).digest('hex') }, rawBody },
+			{ credentials: { salesforceCalloutSecretApi: { secret: CALLOUT_SECRET } } },
+		);
+		expect(call.response.statusCode).toBe(401);
 		expect(call.items).toBeUndefined();
 	});
 });

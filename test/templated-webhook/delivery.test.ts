@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import nock from 'nock';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
+import { when } from '../harness/run-workflow';
 import { CONTACT, dnsFake, delivery, receiverFake, runWebhook, wait, webhookParameters } from './fixtures';
 
 const ids = (received: Array<{ headers: Record<string, unknown> }>) => received.map((r) => r.headers['x-delivery-id']);
@@ -291,7 +292,7 @@ describe('stopping the execution', () => {
 	test('a Retry-After wait ends when the execution is stopped; the item is not sent again', async () => {
 		dnsFake();
 		const { received } = receiverFake(() => [503, '', { 'Retry-After': '15' }]);
-		const run = await runWebhook(webhookParameters({}, { retryWindowSeconds: 60 }), [CONTACT], { cancelAfterMs: 300 });
+		const run = await runWebhook(webhookParameters({}, { retryWindowSeconds: 60 }), [CONTACT], { cancelWhen: when(() => received.length === 1, 100) });
 		await wait(50);
 		expect(received).toHaveLength(1);
 		expect(run.error?.message).toMatch(/stopped while an item was being delivered/);

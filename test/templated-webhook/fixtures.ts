@@ -116,11 +116,11 @@ export interface WebhookRun {
 export async function runWebhook(
 	parameters: INodeParameters,
 	input: RunOptions['input'],
-	settings: { continueOnFail?: boolean; credentials?: RunOptions['credentials']; staticData?: IDataObject; cancelAfterMs?: number } = {},
+	settings: { continueOnFail?: boolean; credentials?: RunOptions['credentials']; staticData?: IDataObject; cancelWhen?: Promise<unknown> } = {},
 ): Promise<WebhookRun> {
 	const result = await runWorkflow(
 		webhookWorkflow(parameters, { continueOnFail: settings.continueOnFail, credential: settings.credentials !== undefined, staticData: settings.staticData }),
-		{ input, credentials: settings.credentials, cancelAfterMs: settings.cancelAfterMs },
+		{ input, credentials: settings.credentials, cancelWhen: settings.cancelWhen },
 	);
 	return {
 		delivered: result.output(NODE, 0),
