@@ -60,6 +60,26 @@ async function main() {
 	process.on('SIGINT', stop);
 	process.on('SIGTERM', stop);
 
+	try {
+		await fireBlueprints(stack);
+	} catch (error) {
+		console.error(error);
+		console.log('\nStopping n8n and the sandbox…');
+		await stack.stop();
+		process.exit(1);
+	}
+
+	console.log(`
+The live loop is running.
+  n8n editor:   ${stack.n8n.url}   (login ${stack.rest.owner.email} / ${stack.rest.owner.password})
+  sandbox:      ${Object.entries(stack.sandbox.services).map(([name, s]) => `${name} ${s.url}`).join(', ')}
+                (GET <url>/__sandbox/requests shows what a fake received)
+  logs:         ${stack.logDir}
+Open a blueprint in the editor, fire your own events at ${stack.n8n.url}/webhook/…, and press Ctrl-C to stop everything.`);
+}
+
+/** Fires each blueprint's test events and prints what the fakes received and what n8n recorded. */
+async function fireBlueprints(stack) {
 	for (const blueprint of stack.blueprints) {
 		console.log(`\n▶ ${blueprint.title} (examples/${blueprint.file})`);
 		for (const service of blueprint.services) await stack.sandbox.services[service].clear();
@@ -81,14 +101,6 @@ async function main() {
 		const counts = executions.reduce((all, e) => ({ ...all, [e.status]: (all[e.status] || 0) + 1 }), {});
 		console.log(`  n8n recorded ${executions.length} execution(s): ${JSON.stringify(counts)}`);
 	}
-
-	console.log(`
-The live loop is running.
-  n8n editor:   ${stack.n8n.url}   (login ${stack.rest.owner.email} / ${stack.rest.owner.password})
-  sandbox:      ${Object.entries(stack.sandbox.services).map(([name, s]) => `${name} ${s.url}`).join(', ')}
-                (GET <url>/__sandbox/requests shows what a fake received)
-  logs:         ${stack.logDir}
-Open a blueprint in the editor, fire your own events at ${stack.n8n.url}/webhook/…, and press Ctrl-C to stop everything.`);
 }
 
 main().catch((error) => {

@@ -263,21 +263,4 @@ async function waitForWebhook(url, { timeoutMs = 60_000 } = {}) {
 	throw new Error(`webhook ${url} was not registered within ${timeoutMs / 1000} s (last answer: ${last.slice(0, 200)})`);
 }
 
-/** Polls a URL until it answers (any status below 500) or the time is up. */
-async function waitForHttp(url, { timeoutMs = 60_000, init } = {}) {
-	const deadline = Date.now() + timeoutMs;
-	let last;
-	while (Date.now() < deadline) {
-		try {
-			const response = await fetch(url, init);
-			if (response.status < 500 && response.status !== 404) return response;
-			last = `${response.status}`;
-		} catch (error) {
-			last = error.message;
-		}
-		await new Promise((resolve) => setTimeout(resolve, 500));
-	}
-	throw new Error(`${url} did not answer within ${timeoutMs / 1000} s (last: ${last})`);
-}
-
-module.exports = { N8nInstance, installPackage, freePort, waitForHttp, waitForWebhook, OWNER, ENCRYPTION_KEY, log };
+module.exports = { N8nInstance, installPackage, freePort, waitForWebhook, OWNER, ENCRYPTION_KEY, log };
