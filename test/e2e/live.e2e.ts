@@ -260,31 +260,20 @@ describe.each(['regular', 'queue'] as const)('blueprints in a real n8n (%s mode)
 		await new Promise((resolve) => setTimeout(resolve, 1500));
 		const received: Recorded[] = omnisend.requests();
 		expect(received).toHaveLength(4);
-		const contacts = received.filter((request) => request.path === '/v5/contacts').map((request) => JSON.parse(request.rawBody));
-		expect(contacts).toEqual(
-			expect.arrayContaining([
-				expect.objectContaining({
-					identifiers: [
-						{ type: 'email', id: 'grace.hopper@example.com', sendWelcomeMessage: false },
-						{ type: 'phone', id: '+14155550100', sendWelcomeMessage: false },
-					],
-					firstName: 'Grace',
-					lastName: 'Hopper',
-					customProperties: expect.objectContaining({ salesforceId: salesforceLeads[0].Id }),
-				}),
-				expect.objectContaining({
-					identifiers: [{ type: 'email', id: 'alan.turing@example.co.uk', sendWelcomeMessage: false }],
-					firstName: 'Alan',
-					lastName: 'Turing',
-				}),
-			]),
-		);
-		const events = received.filter((request) => request.path === '/v5/events').map((request) => JSON.parse(request.rawBody));
-		expect(events.map((event) => [event.eventName, event.contact.email]).sort()).toEqual([
-			['salesforce record created', 'alan.turing@example.co.uk'],
-			['salesforce record created', 'grace.hopper@example.com'],
+		// Exact bytes: contacts upserted with normalised identifiers, then one event per lead whose
+		// eventID is derived from sObject type + record id (the same on every redelivery or re-run).
+		const bodies = (path: string) => received.filter((request) => request.path === path).map((request) => request.rawBody).sort();
+		expect(bodies('/v5/contacts')).toEqual([
+			'{"identifiers":[{"type":"email","id":"alan.turing@example.co.uk","sendWelcomeMessage":false}],"firstName":"Alan","lastName":"Turing","customProperties":{"salesforceId":"00Q5e00000AbCdEFGI","salesforceObject":"Lead"}}',
+			'{"identifiers":[{"type":"email","id":"grace.hopper@example.com","sendWelcomeMessage":false},{"type":"phone","id":"+14155550100","sendWelcomeMessage":false}],"firstName":"Grace","lastName":"Hopper","customProperties":{"salesforceId":"00Q5e00000AbCdEFGH","salesforceObject":"Lead"}}',
 		]);
-		// In queue mode the worker reports the end of an execution to main a moment after its last request.
+		const eventId = (lead: { Id: string }) => uuidV5(`omnisend-event\nsalesforce record created\nLead:${lead.Id}`, CRM_RELAY_NAMESPACE);
+		expect(bodies('/v5/events')).toEqual(
+			[
+				`{"eventName":"salesforce record created","origin":"api","eventID":"${eventId(salesforceLeads[0])}","contact":{"email":"grace.hopper@example.com","phone":"+14155550100","firstName":"Grace","lastName":"Hopper"},"properties":{"salesforceId":"00Q5e00000AbCdEFGH","salesforceObject":"Lead","leadSource":"Web","omnisendContactStatus":"created"}}`,
+				`{"eventName":"salesforce record created","origin":"api","eventID":"${eventId(salesforceLeads[1])}","contact":{"email":"alan.turing@example.co.uk","firstName":"Alan","lastName":"Turing"},"properties":{"salesforceId":"00Q5e00000AbCdEFGI","salesforceObject":"Lead","omnisendContactStatus":"created"}}`,
+			].sort(),
+		);
 		const executions = await until('the seed-000 execution to finish', async () => {
 			const list = await stack.rest.executions('crmRelaySeed000');
 			return list.length && list.every((e: { status: string }) => !['new', 'running', 'waiting'].includes(e.status)) ? list : undefined;
