@@ -1,8 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { mapWithConcurrency } from '../../shared/concurrency';
-import { RecordShapeError } from '../helpers/record';
+import { numberOption, runItems } from '../../shared/items';
 import type { DeliveryPolicy } from '../transport';
 import { AcumaticaClient, DEFAULT_POLICY } from '../transport';
 
@@ -59,59 +57,27 @@ export const requestOptionsDescription: INodeProperties = {
 
 function readPolicy(ctx: IExecuteFunctions): { policy: DeliveryPolicy; concurrency: number } {
 	const options = ctx.getNodeParameter('requestOptions', 0, {}) as IDataObject;
-	const number = (key: string, fallback: number) =>
-		typeof options[key] === 'number' && Number.isFinite(options[key]) ? (options[key] as number) : fallback;
 	return {
-		concurrency: number('concurrency', DEFAULT_CONCURRENCY),
+		concurrency: numberOption(options, 'concurrency', DEFAULT_CONCURRENCY),
 		policy: {
 			...DEFAULT_POLICY,
-			rateLimitRetries: number('rateLimitRetries', DEFAULT_POLICY.rateLimitRetries),
-			serverErrorRetries: number('serverErrorRetries', DEFAULT_POLICY.serverErrorRetries),
-			timeoutMs: number('timeout', DEFAULT_POLICY.timeoutMs / 1000) * 1000,
+			rateLimitRetries: numberOption(options, 'rateLimitRetries', DEFAULT_POLICY.rateLimitRetries),
+			serverErrorRetries: numberOption(options, 'serverErrorRetries', DEFAULT_POLICY.serverErrorRetries),
+			timeoutMs: numberOption(options, 'timeout', DEFAULT_POLICY.timeoutMs / 1000) * 1000,
 		},
 	};
 }
 
-function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): Error {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		error.context.itemIndex ??= itemIndex;
-		return error;
-	}
-	if (error instanceof RecordShapeError) {
-		return new NodeOperationError(ctx.getNode(), `${error.message} (item ${itemIndex})`, {
-			itemIndex,
-			description: `Fix "${error.field}" in item ${itemIndex}; nothing was sent for it.`,
-		});
-	}
-	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
-}
-
 /**
- * The per-item loop: bounded concurrency over ONE Acumatica client (one session or token for the
- * whole execution), output in input order with `pairedItem`, `continueOnFail` error items, and the
- * cookie session always logged out at the end, whether items failed or the node throws.
+ * The shared per-item loop (nodes/shared/items.ts) over ONE Acumatica client (one session or token
+ * for the whole execution); the cookie session is always logged out at the end, whether items failed
+ * or the node throws.
  */
 export async function runPerItem(this: IExecuteFunctions, operation: OperationExecute): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
 	const { policy, concurrency } = readPolicy(this);
 	const client = new AcumaticaClient(this, this.getNodeParameter('authentication', 0, 'password') as string, policy);
 	try {
-		const perItem = await mapWithConcurrency(items, concurrency, async (_item, itemIndex) => {
-			try {
-				const result = await operation.call(this, itemIndex, client);
-				const rows = Array.isArray(result) ? result : [result];
-				return rows.map((json) => ({ json, pairedItem: { item: itemIndex } }));
-			} catch (caught) {
-				const error = toNodeError(this, caught, itemIndex);
-				if (!this.continueOnFail()) throw error;
-				const { description, httpCode } = error as NodeApiError;
-				const details: IDataObject = {};
-				if (description) details.description = description;
-				if (httpCode) details.httpCode = httpCode;
-				return [{ json: { error: error.message, details }, pairedItem: { item: itemIndex } }];
-			}
-		});
-		return [perItem.flat()];
+		return [await runItems(this, concurrency, async (itemIndex) => await operation.call(this, itemIndex, client))];
 	} finally {
 		await client.close();
 	}

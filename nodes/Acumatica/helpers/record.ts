@@ -1,15 +1,14 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { ItemFieldError } from '../../shared/items';
+
 /** Top-level system properties of a record: sent and returned as they are, never `{value}`-wrapped. */
 const SYSTEM_FIELDS = new Set(['id', 'rowNumber', 'note', 'custom', 'files', '_links', 'delete']);
 
 /** Raised for input that cannot become an Acumatica record; names the field (path) at fault. */
-export class RecordShapeError extends Error {
-	constructor(
-		message: string,
-		readonly field: string,
-	) {
-		super(message);
+export class RecordShapeError extends ItemFieldError {
+	constructor(message: string, field: string) {
+		super(field, message);
 	}
 }
 

@@ -20,6 +20,7 @@ import {
 	RATE_LIMIT_HINT,
 	secretMayTravelTo,
 } from '../../../credentials/AcumaticaApi.credentials';
+import { KeyedQueue } from '../../shared/items';
 import { fieldErrors } from '../helpers/record';
 
 type Context = IExecuteFunctions | ILoadOptionsFunctions;
@@ -233,27 +234,11 @@ export class AcumaticaClient {
 		for (const part of [text, ...parts]) if (part.length >= 4 && !this.secrets.includes(part)) this.secrets.push(part);
 	}
 
-	/** Work queued per key (see `exclusive`). */
-	private queues = new Map<string, Promise<unknown>>();
+	/** Search-then-write of one match value, one after another (see KeyedQueue). */
+	private readonly queue = new KeyedQueue();
 
-	/**
-	 * Runs `work` after every earlier `work` of the same key has settled: items of one execution
-	 * that search and then write the same record (same match value) must not both find nothing
-	 * and both create it.
-	 */
 	async exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
-		const before = this.queues.get(key) ?? Promise.resolve();
-		const run = before.then(work, work);
-		const settled = run.then(
-			() => undefined,
-			() => undefined,
-		);
-		this.queues.set(key, settled);
-		try {
-			return await run;
-		} finally {
-			if (this.queues.get(key) === settled) this.queues.delete(key);
-		}
+		return await this.queue.run(key, work);
 	}
 
 	/** The setup of the last request, for close(). */

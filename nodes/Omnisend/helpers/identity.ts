@@ -1,16 +1,10 @@
 import type { CountryCode } from 'libphonenumber-js/max';
 import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
+import { ItemFieldError } from '../../shared/items';
+
 /** A value in an item that cannot be sent as it is; `field` names the parameter. */
-export class InvalidFieldError extends Error {
-	constructor(
-		readonly field: string,
-		message: string,
-		readonly hint?: string,
-	) {
-		super(message);
-	}
-}
+export class InvalidFieldError extends ItemFieldError {}
 
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 

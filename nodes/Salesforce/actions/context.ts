@@ -1,8 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { mapWithConcurrency } from '../../shared/concurrency';
-import { InputError } from '../helpers/input';
+import { KeyedQueue, numberOption, runItems } from '../../shared/items';
 import type { RequestPolicy, SalesforceResponse, Session } from '../transport';
 import { DEFAULT_POLICY, newSession } from '../transport';
 
@@ -70,65 +68,25 @@ export const requestOptionsDescription: INodeProperties = {
 
 function readOptions(ctx: IExecuteFunctions): { policy: RequestPolicy; concurrency: number; includeApiUsage: boolean } {
 	const options = ctx.getNodeParameter('requestOptions', 0, {}) as IDataObject;
-	const number = (key: string, fallback: number) =>
-		typeof options[key] === 'number' && Number.isFinite(options[key]) ? (options[key] as number) : fallback;
 	return {
-		concurrency: number('concurrency', DEFAULT_CONCURRENCY),
+		concurrency: numberOption(options, 'concurrency', DEFAULT_CONCURRENCY),
 		includeApiUsage: options.includeApiUsage !== false,
 		policy: {
 			...DEFAULT_POLICY,
-			serverErrorRetries: number('serverErrorRetries', DEFAULT_POLICY.serverErrorRetries),
-			timeoutMs: number('timeout', DEFAULT_POLICY.timeoutMs / 1000) * 1000,
+			serverErrorRetries: numberOption(options, 'serverErrorRetries', DEFAULT_POLICY.serverErrorRetries),
+			timeoutMs: numberOption(options, 'timeout', DEFAULT_POLICY.timeoutMs / 1000) * 1000,
 		},
 	};
 }
 
-function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): Error {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		error.context.itemIndex ??= itemIndex;
-		return error;
-	}
-	if (error instanceof InputError) {
-		return new NodeOperationError(ctx.getNode(), `${error.message} (item ${itemIndex})`, {
-			itemIndex,
-			description: error.hint ?? `Fix "${error.field}" for item ${itemIndex}; nothing was sent for it.`,
-		});
-	}
-	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
-}
-
-/**
- * The per-item loop: bounded concurrency, output in input order, `pairedItem` on every item, and
- * `continueOnFail` turning an item's error into an output item (never a loss).
- */
+/** Every operation runs per item through the shared loop (nodes/shared/items.ts) on one Session. */
 export async function runPerItem(this: IExecuteFunctions, operation: OperationExecute): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
 	const { policy, concurrency, includeApiUsage } = readOptions(this);
-	const tails = new Map<string, Promise<unknown>>();
+	const queue = new KeyedQueue();
 	const context: OperationContext = {
 		...newSession(this, policy),
 		meta: (response) => (includeApiUsage && response?.apiUsage ? { _salesforce: { apiUsage: response.apiUsage } } : {}),
-		exclusive: async <T>(key: string, task: () => Promise<T>): Promise<T> => {
-			const run = (tails.get(key) ?? Promise.resolve()).then(task);
-			tails.set(key, run.catch(() => undefined));
-			return await run;
-		},
+		exclusive: async (key, task) => await queue.run(key, task),
 	};
-
-	const perItem = await mapWithConcurrency(items, concurrency, async (_item, itemIndex) => {
-		try {
-			const result = await operation.call(this, itemIndex, context);
-			const rows = Array.isArray(result) ? result : [result];
-			return rows.map((json) => ({ json, pairedItem: { item: itemIndex } }));
-		} catch (caught) {
-			const error = toNodeError(this, caught, itemIndex);
-			if (!this.continueOnFail()) throw error;
-			const { description, httpCode } = error as NodeApiError;
-			const details: IDataObject = {};
-			if (description) details.description = description;
-			if (httpCode) details.httpCode = httpCode;
-			return [{ json: { error: error.message, details }, pairedItem: { item: itemIndex } }];
-		}
-	});
-	return [perItem.flat()];
+	return [await runItems(this, concurrency, async (itemIndex) => await operation.call(this, itemIndex, context))];
 }

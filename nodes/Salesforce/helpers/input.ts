@@ -1,15 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { ItemFieldError } from '../../shared/items';
+
 /** Bad input for one item: names the field and says what to do; nothing was sent for the item. */
-export class InputError extends Error {
-	constructor(
-		readonly field: string,
-		message: string,
-		readonly hint?: string,
-	) {
-		super(message);
-	}
-}
+export class InputError extends ItemFieldError {}
 
 const ID_SHAPE = /^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$/;
 
