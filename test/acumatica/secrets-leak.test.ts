@@ -4,39 +4,10 @@ import { Acumatica } from '../../nodes/Acumatica/Acumatica.node';
 import { runWorkflow } from '../harness/run-workflow';
 import type { FakeOptions, Mode, Received, Reply } from './fixtures';
 import { acumaticaFake, acumaticaWorkflow, CLIENT_SECRET, credentialsFor, OAUTH_REFRESH, PASSWORD, SESSION_MARK, TOKEN_MARK } from './fixtures';
+import { reachableText } from '../harness/reachable-text';
 
 /** Password, client secret, refresh token, and the marks every session cookie and access token carries. */
 const SECRETS = [PASSWORD, CLIENT_SECRET, OAUTH_REFRESH, 'R3fr3sh', SESSION_MARK, TOKEN_MARK];
-
-/** Every string reachable from `root`, non-enumerable properties (stack, cause) included. */
-function reachableText(root: unknown): string {
-	const out: string[] = [];
-	const seen = new WeakSet<object>();
-	const pending: unknown[] = [root];
-	while (pending.length > 0) {
-		const value = pending.pop();
-		if (typeof value === 'string') {
-			out.push(value);
-			continue;
-		}
-		if (value === null || typeof value !== 'object' || seen.has(value)) continue;
-		seen.add(value);
-		if (Buffer.isBuffer(value)) {
-			out.push(value.toString('utf8'));
-			continue;
-		}
-		if (value instanceof Map) for (const [key, entry] of value) pending.push(key, entry);
-		for (const key of Reflect.ownKeys(value)) {
-			out.push(String(key));
-			try {
-				pending.push((value as Record<PropertyKey, unknown>)[key]);
-			} catch {
-				// a getter that throws holds nothing to leak
-			}
-		}
-	}
-	return out.join('\n');
-}
 
 const thrown: unknown[] = [];
 const acumatica = new Acumatica();

@@ -5,51 +5,10 @@ import { Omnisend } from '../../nodes/Omnisend/Omnisend.node';
 import { runWorkflow } from '../harness/run-workflow';
 import type { Received } from './fixtures';
 import { API_KEY, CREDENTIALS, omnisendFake, omnisendWorkflow, wait, sendEvent } from './fixtures';
+import { reachableText } from '../harness/reachable-text';
 
 /** The key, and its random part alone (a masked or truncated copy must not carry it either). */
 const SECRETS = [API_KEY, API_KEY.slice(-10)];
-
-/**
- * Every string reachable from `root`, including non-enumerable own properties (an error's
- * `stack`, `message`, `cause`), symbol-keyed ones, Map entries and Buffers: what a log line,
- * an error reporter or a UI might show. JSON.stringify alone would skip most of these.
- */
-function reachableText(root: unknown): string {
-	const out: string[] = [];
-	const seen = new WeakSet<object>();
-	const pending: unknown[] = [root];
-	while (pending.length > 0) {
-		const value = pending.pop();
-		if (typeof value === 'string') {
-			out.push(value);
-			continue;
-		}
-		if (value === null || typeof value !== 'object') continue;
-		if (seen.has(value)) continue;
-		seen.add(value);
-		if (Buffer.isBuffer(value)) {
-			out.push(value.toString('utf8'));
-			continue;
-		}
-		if (value instanceof Map) {
-			for (const [key, entry] of value) pending.push(key, entry);
-		}
-		if (value instanceof Set) {
-			for (const entry of value) pending.push(entry);
-		}
-		for (const key of Reflect.ownKeys(value)) {
-			out.push(String(key));
-			let entry: unknown;
-			try {
-				entry = (value as Record<PropertyKey, unknown>)[key];
-			} catch {
-				continue;
-			}
-			pending.push(entry);
-		}
-	}
-	return out.join('\n');
-}
 
 function expectNoSecret(text: string) {
 	for (const secret of SECRETS) expect(text).not.toContain(secret);

@@ -3,39 +3,10 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { WebhookCall } from '../harness/webhook';
 import { callout, CAMPAIGN_EVENT, deliver, LEAD, ORG_15, outboundMessage, SESSION_ID, sign, SIGNING_SECRET, to18 } from './fixtures';
+import { reachableText } from '../harness/reachable-text';
 
 /** The session id, its token part alone, the signing secret and a slice of it. */
 const SECRETS = [SESSION_ID, SESSION_ID.split('!')[1], SIGNING_SECRET, SIGNING_SECRET.slice(8, 28)];
-
-/** Every string reachable from a value: own properties (also non-enumerable: stack, cause), Maps, Buffers. */
-function reachableText(root: unknown): string {
-	const out: string[] = [];
-	const seen = new WeakSet<object>();
-	const pending: unknown[] = [root];
-	while (pending.length > 0) {
-		const value = pending.pop();
-		if (typeof value === 'string') {
-			out.push(value);
-			continue;
-		}
-		if (value === null || typeof value !== 'object' || seen.has(value)) continue;
-		seen.add(value);
-		if (Buffer.isBuffer(value)) {
-			out.push(value.toString('utf8'));
-			continue;
-		}
-		if (value instanceof Map) for (const [key, entry] of value) pending.push(key, entry);
-		for (const key of Reflect.ownKeys(value)) {
-			out.push(String(key));
-			try {
-				pending.push((value as Record<PropertyKey, unknown>)[key]);
-			} catch {
-				continue;
-			}
-		}
-	}
-	return out.join('\n');
-}
 
 let logged: string[] = [];
 beforeEach(() => {

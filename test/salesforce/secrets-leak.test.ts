@@ -5,41 +5,10 @@ import { Salesforce } from '../../nodes/Salesforce/Salesforce.node';
 import { runWorkflow } from '../harness/run-workflow';
 import type { Reply, Received } from './fixtures';
 import { CAMPAIGN_ID, CLIENT_SECRET, credentials, isTokenRequest, salesforceFake, salesforceWorkflow, tokenAnswer, TOKEN_1, TOKEN_2 } from './fixtures';
+import { reachableText } from '../harness/reachable-text';
 
 /** The client secret, both tokens, and distinctive parts of them (a truncated copy must not carry them either). */
 const SECRETS = [CLIENT_SECRET, CLIENT_SECRET.slice(-12), TOKEN_1, TOKEN_2, TOKEN_1.split('!')[1], TOKEN_2.split('!')[1]];
-
-/** Every string reachable from `root`, including non-enumerable properties (stack, cause), Maps and Buffers. */
-function reachableText(root: unknown): string {
-	const out: string[] = [];
-	const seen = new WeakSet<object>();
-	const pending: unknown[] = [root];
-	while (pending.length > 0) {
-		const value = pending.pop();
-		if (typeof value === 'string') {
-			out.push(value);
-			continue;
-		}
-		if (value === null || typeof value !== 'object') continue;
-		if (seen.has(value)) continue;
-		seen.add(value);
-		if (Buffer.isBuffer(value)) {
-			out.push(value.toString('utf8'));
-			continue;
-		}
-		if (value instanceof Map) for (const [key, entry] of value) pending.push(key, entry);
-		if (value instanceof Set) for (const entry of value) pending.push(entry);
-		for (const key of Reflect.ownKeys(value)) {
-			out.push(String(key));
-			try {
-				pending.push((value as Record<PropertyKey, unknown>)[key]);
-			} catch {
-				// a getter that throws holds nothing to leak
-			}
-		}
-	}
-	return out.join('\n');
-}
 
 function expectNoSecret(text: string) {
 	for (const secret of SECRETS) expect(text).not.toContain(secret);

@@ -4,39 +4,10 @@ import { TemplatedWebhook } from '../../nodes/TemplatedWebhook/TemplatedWebhook.
 import { runWorkflow } from '../harness/run-workflow';
 import type { Received } from './fixtures';
 import { BASIC_PASSWORD, CONTACT, CREDENTIALS, SIGNING_SECRET, TOKEN, dnsFake, receiverFake, webhookParameters, webhookWorkflow } from './fixtures';
+import { reachableText } from '../harness/reachable-text';
 
 const BASIC_PAIR = Buffer.from(`n8n:${BASIC_PASSWORD}`).toString('base64');
 const SECRETS = [SIGNING_SECRET, SIGNING_SECRET.slice(-12), TOKEN, TOKEN.slice(-10), BASIC_PASSWORD, BASIC_PAIR, Buffer.from(BASIC_PASSWORD).toString('base64')];
-
-/** Every string reachable from `root`, non-enumerable properties (stack, cause) and Map entries included. */
-function reachableText(root: unknown): string {
-	const out: string[] = [];
-	const seen = new WeakSet<object>();
-	const pending: unknown[] = [root];
-	while (pending.length > 0) {
-		const value = pending.pop();
-		if (typeof value === 'string') {
-			out.push(value);
-			continue;
-		}
-		if (value === null || typeof value !== 'object' || seen.has(value)) continue;
-		seen.add(value);
-		if (Buffer.isBuffer(value)) {
-			out.push(value.toString('utf8'));
-			continue;
-		}
-		if (value instanceof Map) for (const [key, entry] of value) pending.push(key, entry);
-		for (const key of Reflect.ownKeys(value)) {
-			out.push(String(key));
-			try {
-				pending.push((value as Record<PropertyKey, unknown>)[key]);
-			} catch {
-				// a getter that throws holds nothing to leak
-			}
-		}
-	}
-	return out.join('\n');
-}
 
 const thrown: unknown[] = [];
 const node = new TemplatedWebhook();
