@@ -8,7 +8,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { DEFAULT_API_VERSION, myDomainOrigin, requestToken, tokenFingerprint, withBearer } from '../nodes/Salesforce/transport/oauth';
+import { apiVersionTest, DEFAULT_API_VERSION, myDomainOrigin, requestToken, tokenFingerprint, withBearer } from '../nodes/Salesforce/transport/oauth';
 
 /** The settings a token depends on: another org, app or secret needs another token. */
 const fingerprintOf = (credentials: ICredentialDataDecryptedObject) =>
@@ -115,16 +115,5 @@ export class SalesforceClientCredentialsApi implements ICredentialType {
 	authenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> =>
 		withBearer(credentials, requestOptions, fingerprintOf(credentials));
 
-	// The version's resource list needs a valid token (401 otherwise) and proves the API version exists.
-	test: ICredentialTestRequest = {
-		request: {
-			url: '=/services/data/v{{ String($credentials.apiVersion || "66.0").replace(/^v/i, "") }}/',
-			headers: { Accept: 'application/json' },
-		},
-		rules: [
-			{ type: 'responseCode', properties: { value: 401, message: 'Salesforce issued a token but then rejected it. Check that the Run As user may use the API (API Enabled permission).' } },
-			{ type: 'responseCode', properties: { value: 403, message: 'Salesforce refused the API for this user or org (API Enabled permission, or the org edition has no API access).' } },
-			{ type: 'responseCode', properties: { value: 404, message: 'This org does not serve that API version. Use a current version such as 66.0.' } },
-		],
-	};
+	test: ICredentialTestRequest = apiVersionTest('the Run As user');
 }

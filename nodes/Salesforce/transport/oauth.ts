@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import type { IDataObject, IHttpRequestHelper, IHttpRequestOptions } from 'n8n-workflow';
+import type { ICredentialTestRequest, IDataObject, IHttpRequestHelper, IHttpRequestOptions } from 'n8n-workflow';
 
 /** A current REST API version (Spring '26); every org on a newer release still serves it. */
 export const DEFAULT_API_VERSION = '66.0';
@@ -182,6 +182,24 @@ function staleTokenSignal(): Error {
  * The request with the token and the API host applied: a relative `url` is resolved against the
  * instance URL from the token response; an absolute one must be on that host (the token goes nowhere else).
  */
+/**
+ * The credential test of both Salesforce credentials: the API version's resource list needs a valid
+ * token (401 otherwise) and proves the version exists. `who` names the user the token acts as.
+ */
+export function apiVersionTest(who: string): ICredentialTestRequest {
+	return {
+		request: {
+			url: '=/services/data/v{{ String($credentials.apiVersion || "66.0").replace(/^v/i, "") }}/',
+			headers: { Accept: 'application/json' },
+		},
+		rules: [
+			{ type: 'responseCode', properties: { value: 401, message: `Salesforce issued a token but then rejected it. Check that ${who} may use the API (API Enabled permission).` } },
+			{ type: 'responseCode', properties: { value: 403, message: 'Salesforce refused the API for this user or org (API Enabled permission, or the org edition has no API access).' } },
+			{ type: 'responseCode', properties: { value: 404, message: 'This org does not serve that API version. Use a current version such as 66.0.' } },
+		],
+	};
+}
+
 export function withBearer(credentials: IDataObject, requestOptions: IHttpRequestOptions, fingerprint: string): IHttpRequestOptions {
 	if (String(credentials.accessToken ?? '') !== '' && credentials.tokenFor !== fingerprint) throw staleTokenSignal();
 	const instanceUrl = String(credentials.instanceUrl ?? '');
