@@ -49,8 +49,28 @@ function startReaper(dir) {
  * @param {string[]} [options.only] blueprint ids to load (all by default)
  * @param {boolean} [options.owner] set up the owner account and return a logged-in REST client
  * @param {string} [options.n8nVersion] n8n 2.x release to run (default toolchain.N8N_VERSION)
+ * @param {string[]} [options.services] sandbox services to start besides the selected blueprints' own
+ * @param {Record<string, object>} [options.sandboxOptions] per-service options for startSandbox (rate limits, seeded state)
+ * @param {(sandbox: object) => Array<{workflow: object, webhooks?: string[]}>} [options.workflows]
+ *   extra workflows (benchmarks, fault runs), built once the sandbox's URLs are known; each is imported
+ *   and published like a blueprint, and its `webhooks` (paths below /webhook/) are waited for
+ * @param {Record<string, string>} [options.env] extra environment for every n8n process
+ * @param {boolean} [options.withPackage] install our packed package (default true; false = n8n as shipped)
+ * @param {number} [options.workerConcurrency] queue mode: the worker's --concurrency (default 5)
  */
-async function startStack({ mode = 'regular', workDir, only, owner = true, n8nVersion } = {}) {
+async function startStack({
+	mode = 'regular',
+	workDir,
+	only,
+	owner = true,
+	n8nVersion,
+	services: extraServices = [],
+	sandboxOptions = {},
+	workflows,
+	env: extraEnv = {},
+	withPackage = true,
+	workerConcurrency,
+} = {}) {
 	const dir = workDir || fs.mkdtempSync(path.join(os.tmpdir(), `crm-relay-${mode}-`));
 	// Every run starts from nothing (database, user folder, CA); the last run's logs stay until then.
 	fs.rmSync(dir, { recursive: true, force: true });
@@ -72,13 +92,13 @@ async function startStack({ mode = 'regular', workDir, only, owner = true, n8nVe
 	try {
 		const n8n = ensureN8n(n8nVersion);
 		const selected = blueprints.filter((b) => !only || only.includes(b.id));
-		const services = [...new Set(selected.flatMap((b) => b.services))];
+		const services = [...new Set([...selected.flatMap((b) => b.services), ...extraServices])];
 
-		const sandbox = await startSandbox({ services, dir: path.join(dir, 'sandbox') });
+		const sandbox = await startSandbox({ services, dir: path.join(dir, 'sandbox'), options: sandboxOptions });
 		stoppers.push(() => sandbox.stop());
 		stack.sandbox = sandbox;
 
-		const env = { NODE_EXTRA_CA_CERTS: sandbox.ca.certPath };
+		const env = { NODE_EXTRA_CA_CERTS: sandbox.ca.certPath, ...extraEnv };
 		if (mode === 'queue') {
 			const bins = ensureDebianPackages(['redis', 'postgres']);
 			const redis = await startRedis({ port: await freePort(), dir: path.join(dir, 'redis') });
@@ -99,16 +119,22 @@ async function startStack({ mode = 'regular', workDir, only, owner = true, n8nVe
 		}
 
 		const userFolder = path.join(dir, 'n8n-home');
-		const tarball = packPackage(path.join(dir, 'pack'));
-		installPackage(userFolder, tarball, n8n.node);
+		if (withPackage) {
+			const tarball = packPackage(path.join(dir, 'pack'));
+			installPackage(userFolder, tarball, n8n.node);
+			stack.tarball = tarball;
+		}
 		const instance = new N8nInstance({ n8n, userFolder, port: await freePort(), env, logDir: stack.logDir, onSpawn: (pid) => reaper.track({ group: pid }) });
 		stoppers.push(() => instance.stop());
 		stack.n8n = instance;
 
-		const credentialsFile = path.join(dir, 'credentials.json');
-		fs.writeFileSync(credentialsFile, JSON.stringify(credentialsFor(sandbox, services), null, 2));
-		instance.importCredentials(credentialsFile);
-		fs.rmSync(credentialsFile);
+		const credentials = credentialsFor(sandbox, services);
+		if (credentials.length) {
+			const credentialsFile = path.join(dir, 'credentials.json');
+			fs.writeFileSync(credentialsFile, JSON.stringify(credentials, null, 2));
+			instance.importCredentials(credentialsFile);
+			fs.rmSync(credentialsFile);
+		}
 		// A blueprint is imported as users import it; `prepare` only points it at the sandbox (URLs,
 		// loopback permission, short retry waits) the way a user would edit it for a local receiver.
 		// Each CLI run boots n8n (several seconds): all workflows go in with one import.
@@ -119,13 +145,22 @@ async function startStack({ mode = 'regular', workDir, only, owner = true, n8nVe
 			if (blueprint.prepare) blueprint.prepare(workflow, sandbox);
 			fs.writeFileSync(path.join(workflowsDir, blueprint.file), JSON.stringify(workflow, null, 2));
 		}
-		if (selected.length) instance.importWorkflows(workflowsDir);
+		const extra = workflows ? workflows(sandbox) : [];
+		extra.forEach(({ workflow }, index) => {
+			if (!workflow.id) throw new Error(`extra workflow ${index} (${workflow.name}) needs an id`);
+			fs.writeFileSync(path.join(workflowsDir, `extra-${index}-${workflow.id}.json`), JSON.stringify(workflow, null, 2));
+		});
+		if (selected.length || extra.length) instance.importWorkflows(workflowsDir);
 		for (const blueprint of selected) instance.publishWorkflow(blueprint.workflowId);
+		for (const { workflow } of extra) instance.publishWorkflow(workflow.id);
 
 		await instance.start();
-		if (mode === 'queue') await instance.startWorker();
+		if (mode === 'queue') await instance.startWorker(workerConcurrency);
 		for (const blueprint of selected) {
 			for (const webhook of blueprint.webhooks(instance.url)) await waitForWebhook(webhook);
+		}
+		for (const { webhooks = [] } of extra) {
+			for (const webhook of webhooks) await waitForWebhook(`${instance.url}/webhook/${webhook}`);
 		}
 		if (owner) stack.rest = await instance.ownerClient();
 		stack.blueprints = selected;
