@@ -25,13 +25,35 @@ async function freePort() {
 	});
 }
 
-/** Installs the packed package into `<userFolder>/.n8n/nodes` as n8n's community-package installer does. */
+/**
+ * Installs the packed package into `<userFolder>/.n8n/nodes` the way n8n 2.x's community-package
+ * installer does (CommunityPackagesService.downloadPackage): unpack the tarball into
+ * `node_modules/<name>`, drop devDependencies, peerDependencies and optionalDependencies from its
+ * package.json, `npm install` the runtime dependencies inside it (shallow, no scripts, no lockfile),
+ * then record it in the folder's package.json. A plain `npm install <tarball>` would also pull the
+ * peer dependency n8n-workflow and its tree (about 115 MB) that n8n itself never installs.
+ */
 function installPackage(userFolder, tarball, node) {
 	const nodesDir = path.join(userFolder, '.n8n/nodes');
 	fs.mkdirSync(nodesDir, { recursive: true });
 	const manifest = path.join(nodesDir, 'package.json');
 	if (!fs.existsSync(manifest)) fs.writeFileSync(manifest, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2));
-	run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', tarball], { cwd: nodesDir, env: npmEnv(node.nodeDir) });
+	const unpacked = fs.mkdtempSync(path.join(nodesDir, '.unpack-'));
+	run('tar', ['-xzf', tarball, '-C', unpacked, '--strip-components=1']);
+	const packageJson = JSON.parse(fs.readFileSync(path.join(unpacked, 'package.json'), 'utf8'));
+	const { devDependencies: _dev, peerDependencies: _peer, optionalDependencies: _optional, ...kept } = packageJson;
+	fs.writeFileSync(path.join(unpacked, 'package.json'), JSON.stringify(kept, null, 2));
+	const packageDir = path.join(nodesDir, 'node_modules', packageJson.name);
+	fs.rmSync(packageDir, { recursive: true, force: true });
+	fs.mkdirSync(path.dirname(packageDir), { recursive: true });
+	fs.renameSync(unpacked, packageDir);
+	run('npm', ['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false'], {
+		cwd: packageDir,
+		env: npmEnv(node.nodeDir),
+	});
+	const folder = JSON.parse(fs.readFileSync(manifest, 'utf8'));
+	folder.dependencies = { ...folder.dependencies, [packageJson.name]: packageJson.version };
+	fs.writeFileSync(manifest, JSON.stringify(folder, null, 2));
 	return nodesDir;
 }
 
