@@ -31,6 +31,24 @@ const FORBIDDEN = new Set([
 
 const HINT = 'Enter the headers as one JSON object of text values, e.g. {"X-Api-Key": "…", "X-Source": "n8n"}.';
 
+/** What a header value can carry (tab, space, visible ASCII, Latin-1); the HTTP client strips or refuses the rest. */
+const VALUE_CHARACTERS = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/**
+ * The first name written twice in a JSON object of text values (case ignored): JSON.parse keeps
+ * only the last value of a repeated name. Its strings alternate name and value.
+ */
+function repeatedName(json: string): string | undefined {
+	const strings = json.match(/"(?:[^"\\]|\\.)*"/g) ?? [];
+	const seen = new Set<string>();
+	for (let i = 0; i < strings.length; i += 2) {
+		const name = JSON.parse(strings[i]) as string;
+		if (seen.has(name.toLowerCase())) return name;
+		seen.add(name.toLowerCase());
+	}
+	return undefined;
+}
+
 /**
  * The headers parameter (JSON text, or an object from an expression) as a validated name → value
  * map. `reserved` maps lower-case names the node or its credential set to who sets them.
@@ -66,8 +84,18 @@ export function parseHeaders(raw: unknown, reserved: Map<string, string>): Recor
 			throw new HeaderError(`Header "${name}" must have a text value, not ${headerValue === null ? 'null' : typeof headerValue}`, 'Put the value in quotes, e.g. "X-Version": "2".');
 		}
 		if (/[\r\n\0]/.test(headerValue)) throw new HeaderError(`Header "${name}" contains a line break or NUL character`, 'Header values must be one line.');
+		const bad = [...headerValue].find((character) => !VALUE_CHARACTERS.test(character));
+		if (bad !== undefined) {
+			const code = `U+${(bad.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0')}`;
+			throw new HeaderError(
+				`Header "${name}" contains the character ${code}, which HTTP header values cannot carry (it would be dropped or refused)`,
+				'Header values are ASCII or Latin-1 text without control characters; percent- or base64-encode other text.',
+			);
+		}
 		headers[name] = headerValue;
 	}
+	const twice = typeof raw === 'string' ? repeatedName(raw) : undefined;
+	if (twice !== undefined) throw new HeaderError(`Header "${twice}" appears twice (header names ignore case)`, 'Keep one of them.');
 	return headers;
 }
 
