@@ -14,6 +14,8 @@
  * @property {number} [retryAfter] seconds, sent as the Retry-After header
  * @property {number} [latencyMs] wait this long before answering (or before passing on to the service)
  * @property {boolean} [drop] destroy the connection without any answer
+ * @property {boolean} [processAbandoned] with latencyMs: the service still handles a request whose client gave up
+ *   during the wait (it takes effect, the answer is lost), as real servers do; default: it is not handled
  * @property {number} [count] apply this many times, then the rule is removed (default: no limit)
  * @property {number} [ratio] apply to this share of matching requests (0..1), at random
  * @property {number} [seed] seed of that randomness, for repeatable runs
@@ -30,9 +32,10 @@
  * @property {number} latencyMs total wait of every rule that applied
  * @property {FaultRule | undefined} action the rule that answers (status) or drops; undefined = pass on to the service
  * @property {number[]} rules ids of the rules that applied
+ * @property {boolean} processAbandoned whether an applying rule asked to handle the request even if its client gave up
  */
 
-const KEYS = new Set(['status', 'body', 'headers', 'retryAfter', 'latencyMs', 'drop', 'count', 'ratio', 'seed', 'match']);
+const KEYS = new Set(['status', 'body', 'headers', 'retryAfter', 'latencyMs', 'drop', 'count', 'ratio', 'seed', 'match', 'processAbandoned']);
 
 /** mulberry32: a small seedable PRNG, enough for repeatable fault shares. */
 function seededRandom(/** @type {number} */ seed) {
@@ -71,6 +74,9 @@ function validate(spec) {
 	number('ratio', (n) => n >= 0 && n <= 1, 'between 0 and 1');
 	number('seed', () => true, 'a number');
 	if (rule.drop !== undefined && typeof rule.drop !== 'boolean') throw new FaultError('Fault field "drop" must be true or false');
+	if (rule.processAbandoned !== undefined && typeof rule.processAbandoned !== 'boolean') {
+		throw new FaultError('Fault field "processAbandoned" must be true or false');
+	}
 	if (rule.headers !== undefined) {
 		const headers = rule.headers;
 		if (!headers || typeof headers !== 'object' || Array.isArray(headers) || Object.values(headers).some((v) => typeof v !== 'string')) {
@@ -133,6 +139,7 @@ class Faults {
 	 */
 	decide(method, pathname) {
 		let latencyMs = 0;
+		let processAbandoned = false;
 		/** @type {FaultRule | undefined} */
 		let action;
 		/** @type {number[]} */
@@ -146,12 +153,13 @@ class Faults {
 				if (rule.remaining <= 0) this.rules = this.rules.filter((other) => other !== rule);
 			}
 			latencyMs += rule.latencyMs ?? 0;
+			if (rule.processAbandoned === true) processAbandoned = true;
 			if (rule.drop === true || rule.status !== undefined) {
 				action = Faults.view(rule);
 				break;
 			}
 		}
-		return { latencyMs, action, rules: applied };
+		return { latencyMs, action, rules: applied, processAbandoned };
 	}
 
 	/**

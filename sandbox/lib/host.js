@@ -23,7 +23,9 @@ const MAX_BODY = 10 * 1024 * 1024;
  * @property {string} rawBody the body text exactly as sent ('' when none)
  * @property {unknown} body parsed JSON (for a JSON content type) or form (x-www-form-urlencoded), else null
  * @property {number} [status] the status answered (absent while pending, or when dropped)
- * @property {{ rules: number[], latencyMs?: number, status?: number, drop?: boolean }} [fault] fault rules that applied
+ * @property {{ rules: number[], latencyMs?: number, status?: number, drop?: boolean, abandoned?: boolean, processed?: number }} [fault]
+ *   fault rules that applied; `abandoned`: the client had gone when the wait ended; `processed`: handled all the
+ *   same (processAbandoned), with the status the service answered (which nobody received)
  */
 
 /**
@@ -149,6 +151,30 @@ function readBody(req) {
 		req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
 		req.on('error', reject);
 	});
+}
+
+/**
+ * Stands in for the response to a request whose client has gone: the service handles the request as
+ * usual and its answer goes nowhere; `onStatus` learns the status it answered.
+ * @param {(status: number) => void} onStatus
+ * @returns {import('node:http').ServerResponse}
+ */
+function lostResponse(onStatus) {
+	const res = {
+		headersSent: false,
+		destroyed: false,
+		statusCode: 200,
+		setHeader: () => res,
+		getHeader: () => undefined,
+		writeHead(/** @type {number} */ status) {
+			res.statusCode = status;
+			res.headersSent = true;
+			onStatus(status);
+			return res;
+		},
+		end: () => res,
+	};
+	return /** @type {any} */ (res);
 }
 
 /**
@@ -324,7 +350,16 @@ async function startService({ definition, host, port, tls, options }) {
 			if (decision.latencyMs > 0) entry.fault.latencyMs = decision.latencyMs;
 		}
 		if (decision.latencyMs > 0) await delay(decision.latencyMs);
-		if (stopping || raw.socket.destroyed) return;
+		if (stopping) return;
+		if (raw.socket.destroyed) {
+			// The client gave up during the wait (its timeout): recorded; handled only if a rule asks (processAbandoned).
+			if (entry.fault) entry.fault.abandoned = true;
+			if (!decision.processAbandoned || decision.action || !entry.fault) return;
+			const fault = entry.fault;
+			fault.processed = 0;
+			await service.handle(req, lostResponse((status) => (fault.processed = status)));
+			return;
+		}
 		const rule = decision.action;
 		if (rule && entry.fault) {
 			if (rule.drop) {

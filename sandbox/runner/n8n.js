@@ -238,11 +238,23 @@ class N8nInstance {
 			owner: OWNER,
 			cookie,
 			async request(method, route, body) {
-				const response = await fetch(`${url}/rest${route}`, {
-					method,
-					headers: { cookie, 'content-type': 'application/json', 'browser-id': 'crm-relay-sandbox' },
-					body: body === undefined ? undefined : JSON.stringify(body),
-				});
+				const send = () =>
+					fetch(`${url}/rest${route}`, {
+						method,
+						headers: { cookie, 'content-type': 'application/json', 'browser-id': 'crm-relay-sandbox' },
+						body: body === undefined ? undefined : JSON.stringify(body),
+					});
+				let response;
+				// A kept-alive connection n8n has just closed fails the request ("fetch failed", "other side
+				// closed") before n8n sees it: a GET is sent again, at most twice.
+				for (let attempt = 1; ; attempt++) {
+					try {
+						response = await send();
+						break;
+					} catch (error) {
+						if (method !== 'GET' || attempt >= 3 || !/fetch failed/.test(String(error.message))) throw error;
+					}
+				}
 				const text = await response.text();
 				if (!response.ok) throw new Error(`${method} /rest${route}: ${response.status} ${text.slice(0, 500)}`);
 				return text ? JSON.parse(text) : undefined;

@@ -247,7 +247,7 @@ describe('faults', () => {
 	test.each([
 		['not JSON', '{status', 'The body must be a JSON fault object (or an array of them)'],
 		['no effect', { count: 2 }, 'A fault needs at least one of "status", "retryAfter", "latencyMs" or "drop": true'],
-		['unknown field', { status: 500, times: 2 }, 'Unknown fault field "times" (allowed: status, body, headers, retryAfter, latencyMs, drop, count, ratio, seed, match)'],
+		['unknown field', { status: 500, times: 2 }, 'Unknown fault field "times" (allowed: status, body, headers, retryAfter, latencyMs, drop, count, ratio, seed, match, processAbandoned)'],
 		['bad status', { status: 700 }, 'Fault field "status" must be an HTTP status (100-599)'],
 		['bad ratio', { status: 500, ratio: 2 }, 'Fault field "ratio" must be between 0 and 1'],
 		['bad count', { status: 500, count: 0 }, 'Fault field "count" must be a whole number >= 1'],
