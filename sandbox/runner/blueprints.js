@@ -20,6 +20,13 @@ function credentialsFor(sandbox, services) {
 			type: 'omnisendApi',
 			data: { apiKey: SANDBOX_KEYS.omnisend, baseUrl: `${sandbox.services.omnisend.url}/v5` },
 		});
+		// The same key as n8n's Header Auth, for HTTP Request nodes calling the fake (bench/).
+		credentials.push({
+			id: 'crmRelayOmnisendHeader1',
+			name: 'Omnisend X-API-KEY (Header Auth)',
+			type: 'httpHeaderAuth',
+			data: { name: 'X-API-KEY', value: SANDBOX_KEYS.omnisend },
+		});
 	}
 	if (services.includes('salesforce')) {
 		credentials.push(

@@ -19,8 +19,9 @@
  *
  * Options: { apiKey = 'sandbox-omnisend-key', ratePerMinute = 400 (0 = off), tagsRatePerMinute = 60 (0 = off),
  *            windowMs = 60000, contacts?: [POST /contacts bodies to start with] }
- * Control: GET|POST|DELETE /__sandbox/omnisend/contacts, GET /__sandbox/omnisend/events
- *          (JS: contacts(), addContact(body), events()).
+ * Control: GET|POST|DELETE /__sandbox/omnisend/contacts, GET /__sandbox/omnisend/events,
+ *          POST /__sandbox/omnisend/rate-limit {ratePerMinute} (new limit, empty window)
+ *          (JS: contacts(), addContact(body), events(), rateLimit(perMinute)).
  */
 
 const crypto = require('node:crypto');
@@ -65,6 +66,12 @@ function slidingWindow(limit, windowMs) {
 			return limit <= 0 ? Infinity : Math.max(0, limit - hits.length);
 		},
 		clear() {
+			hits = [];
+		},
+		/** A new limit with an empty window (0 = off). @param {number} next */
+		setLimit(next) {
+			limit = next;
+			this.limit = next;
 			hits = [];
 		},
 	};
@@ -508,6 +515,22 @@ module.exports = {
 			ctx.json(res, 200, { cleared });
 		});
 		ctx.control('GET', '/events', (_req, res) => ctx.json(res, 200, events));
+		/** @param {unknown} value */
+		const setRate = (value) => {
+			const next = Number(value);
+			if (!Number.isInteger(next) || next < 0) throw new Error('ratePerMinute must be a whole number >= 0 (0 = off)');
+			brandLimit.setLimit(next);
+			return { ratePerMinute: next };
+		};
+		ctx.control('POST', '/rate-limit', (req, res) => {
+			const { body, error } = parseJson(req.rawBody);
+			if (!body) return ctx.json(res, 400, error);
+			try {
+				return ctx.json(res, 200, setRate(body.ratePerMinute));
+			} catch (failure) {
+				return ctx.json(res, 400, { error: /** @type {Error} */ (failure).message });
+			}
+		});
 
 		/** @type {import('../lib/host').ServiceInstance} */
 		const instance = {
@@ -584,6 +607,8 @@ module.exports = {
 				},
 				/** The events accepted so far (as sent, plus receivedAt and contactID). */
 				events: () => JSON.parse(JSON.stringify(events)),
+				/** Sets the requests-per-window limit (0 = off) and empties the window, as if freshly started. */
+				rateLimit: (/** @type {number} */ perMinute) => setRate(perMinute),
 			},
 		};
 		return instance;
