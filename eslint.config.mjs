@@ -39,5 +39,5 @@ export default [
 			],
 		},
 	},
-	{ ignores: ['dist/**', 'test/**', 'sandbox/**', 'bench/**', 'examples/**', 'gulpfile.js', 'jest.config.js', 'jest.e2e.config.js'] },
+	{ ignores: ['dist/**', '.cache/**', 'coverage/**', 'test/**', 'sandbox/**', 'bench/**', 'examples/**', 'gulpfile.js', 'jest.config.js', 'jest.e2e.config.js'] },
 ];
