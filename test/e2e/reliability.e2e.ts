@@ -587,7 +587,15 @@ describe('regular mode: injected faults, expiring tokens, login limits, a receiv
 			let afterLogout = 0;
 			for (const item of failed) {
 				const key = keyOf('AC', indexOf(item));
-				const last = byKey.get(key)!.at(-1)!;
+				const requests = byKey.get(key) ?? [];
+				if (requests.length === 0) {
+					// On a loaded machine the 1 s time-out can run out before the request reaches the fake
+					// (connection and TLS set-up): reported as not reached, and nothing was written.
+					expect(item.json.error).toMatch(/^Acumatica could not be reached/);
+					expect(recordKeys).not.toContain(key);
+					continue;
+				}
+				const last = requests[requests.length - 1];
 				if (/^Acumatica could not be reached/.test(String(item.json.error))) {
 					if (tookEffect(last)) {
 						expect(recordKeys).toContain(key);
