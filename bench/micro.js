@@ -13,23 +13,15 @@ const path = require('node:path');
 const options = JSON.parse(process.argv[2]);
 const fromN8n = (name) => require(require.resolve(name, { paths: [options.n8nDir] }));
 const { TEMPLATE, EXPRESSION, itemFor } = require('./templated');
+const { n8nXmlParser } = require('./n8n-xml');
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 
 async function parseBench() {
-	const xml2js = fromN8n('xml2js');
-	const { sanitizeXmlName } = fromN8n('n8n-workflow');
 	const { parseOutboundMessage, screenBody } = require(path.join(options.root, 'dist/nodes/SalesforceTrigger/outboundMessage.js'));
 	const raw = fs.readFileSync(options.xmlFile);
-	// n8n's webhook body parser (n8n/dist/middlewares/body-parser.js), which parses every text/xml webhook body.
-	const parser = new xml2js.Parser({
-		async: true,
-		normalize: true,
-		normalizeTags: true,
-		explicitArray: false,
-		tagNameProcessors: [sanitizeXmlName],
-		attrNameProcessors: [sanitizeXmlName],
-	});
+	// n8n's webhook body parser, which parses every text/xml webhook body.
+	const { parser } = n8nXmlParser(options.n8nDir);
 	const ours = () => parseOutboundMessage(screenBody(raw, 1024 * 1024));
 	const theirs = async () => await parser.parseStringPromise(raw.toString('utf8'));
 	assert.equal(ours().notifications.length, 100);

@@ -9,20 +9,11 @@
 // Usage: node bench/n8n-xml-parser-repro.js [n8n folder, default .cache/n8n-2.41.1]
 const path = require('node:path');
 
-const n8nDir = path.resolve(process.argv[2] ?? path.join(__dirname, '../.cache/n8n-2.41.1'));
-const load = (name) => require(require.resolve(name, { paths: [n8nDir] }));
-const xml2js = load('xml2js');
-const { sanitizeXmlName } = load('n8n-workflow');
+const { n8nXmlParser } = require('./n8n-xml');
 
+const n8nDir = path.resolve(process.argv[2] ?? path.join(__dirname, '../.cache/n8n-2.41.1'));
 // The parser exactly as n8n builds it, once per process.
-const shared = new xml2js.Parser({
-	async: true,
-	normalize: true,
-	normalizeTags: true,
-	explicitArray: false,
-	tagNameProcessors: [sanitizeXmlName],
-	attrNameProcessors: [sanitizeXmlName],
-});
+const { xml2js, parser: shared } = n8nXmlParser(n8nDir);
 
 // A Salesforce-like outbound message with 100 notifications (~30 KB).
 const notification = (i) =>
