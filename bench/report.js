@@ -196,8 +196,7 @@ function renderMarkdown(results) {
 			lines.push(row(['n8n start to "Editor is now accessible", with the package', fmtSummary(fp.with, ' s')]));
 			lines.push(row(['n8n start, without the package', fmtSummary(fp.without, ' s')]));
 			lines.push(row(['Ratio with/without (lower is better)', fmt(ratio(fp.with.median, fp.without.median))]));
-			lines.push(row(['First start of an empty user folder (database migrations; not in the medians)', `${fmt(fp.firstStartWithout)} s`]));
-			lines.push(row(['How the start times were taken', `${config.footprintStarts} starts each, alternating, same database (no workflows), time from spawn to the log line${results.overlapped ? '; in the idle minutes of the rate-limited Omnisend run (the other n8n was waiting, not working)' : '; after the benchmark stack was stopped'}`]));
+			lines.push(row(['How the start times were taken', `${config.footprintStarts} starts each, alternating, same database (no workflows; made by an untimed first start while the benchmark stack started), time from spawn to the log line${results.overlapped ? '; in the idle minutes of the rate-limited Omnisend run (the other n8n was waiting, not working)' : '; after the benchmark stack was stopped'}`]));
 		}
 		if (results.memoryIdle) lines.push(row(['n8n RSS idle (main process / process group incl. task runner)', `${fmtBytes(results.memoryIdle.main)} / ${fmtBytes(results.memoryIdle.group)}`]));
 		if (results.memoryBenchmark2) lines.push(row(['n8n peak RSS during benchmark 2 (main / process group), 100 ms samples', `${fmtBytes(results.memoryBenchmark2.peakMain)} / ${fmtBytes(results.memoryBenchmark2.peakGroup)}`]));

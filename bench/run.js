@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 'use strict';
-// `npm run bench` (after `npm run build`): our nodes against n8n's own nodes doing the same work, in
+// `npm run bench` (builds the package itself): our nodes against n8n's own nodes doing the same work, in
 // one real n8n (regular mode) with the sandbox's fake services. Definitions of every figure:
 // bench/README.md. Writes bench/results/<timestamp>.json (every raw sample) and .md (the table),
 // copied to latest.json / latest.md.
 //
 // Options: --quick (1 run each, small N: for development only), --skip-footprint, --no-overlap (run the
 // parse/render micro benchmarks and the n8n start times after the stack, not in the idle minutes of
-// the rate-limited Omnisend run).
+// the rate-limited Omnisend run), --no-build (use dist/ as it is; by default `npm run build` runs
+// beside the toolchain check or install).
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const http = require('node:http');
@@ -28,7 +29,7 @@ const args = new Set(process.argv.slice(2));
 const QUICK = args.has('--quick');
 const CONFIG = QUICK
 	? { runs: 1, omnisendEvents: 200, rateLimitEvents: 450, acumaticaUpserts: 100, templatedItems: 200, sfLatencyRequests: 10, sfWarmup: 10, sfThroughputSeconds: 2, footprintStarts: 1, microLoops: 2, microParseOps: 10, microRenderLoops: 2, microRenderItems: 200 }
-	: { runs: 3, omnisendEvents: 1000, rateLimitEvents: 1000, acumaticaUpserts: 500, templatedItems: 1000, sfLatencyRequests: 20, sfWarmup: 10, sfThroughputSeconds: 3, footprintStarts: 3, microLoops: 9, microParseOps: 20, microRenderLoops: 5, microRenderItems: 1000 };
+	: { runs: 3, omnisendEvents: 1000, rateLimitEvents: 1000, acumaticaUpserts: 500, templatedItems: 1000, sfLatencyRequests: 15, sfWarmup: 10, sfThroughputSeconds: 2, footprintStarts: 2, microLoops: 9, microParseOps: 20, microRenderLoops: 5, microRenderItems: 1000 };
 // Latency: a pause after each request, so each one meets an idle n8n (back to back, the previous
 // delivery's execution would still be running: that load is what the throughput figure shows).
 // sfWarmup requests per side and size go first, once (JIT, caches), and are not measured.
@@ -655,8 +656,14 @@ async function runMicro(n8n, xmlFile) {
 // ---------------------------------------------------------------------------------------------
 // 5. Footprint: n8n start time with and without the package
 
-/** n8n start times; `waitIdle(expectedMs)` (optional) is awaited before each start. */
-async function benchStartTimes(n8n, stackDir, workDir, waitIdle = async () => {}) {
+/**
+ * n8n start times with and without the package, on one database. `prepare()` makes that database (the
+ * first start of an empty user folder runs the migrations; it is not timed, and runs while the
+ * benchmark stack starts); `measure(stackDir, waitIdle)` copies it for the "with" side, adds the
+ * package as the stack installed it, and times the alternating starts, awaiting `waitIdle(expectedMs)`
+ * (optional) before each. Every n8n it starts is stopped by a reaper if this process dies.
+ */
+function startTimes(n8n, workDir) {
 	const dirs = { without: path.join(workDir, 'without-package'), with: path.join(workDir, 'with-package') };
 	for (const dir of Object.values(dirs)) fs.rmSync(dir, { recursive: true, force: true });
 	const logDir = path.join(workDir, 'logs');
@@ -670,49 +677,75 @@ async function benchStartTimes(n8n, stackDir, workDir, waitIdle = async () => {}
 		groups.push(pid);
 		fs.writeFileSync(reaperState, JSON.stringify({ groups, commands: [] }));
 	};
-	const instance = async (which) => new N8nInstance({ n8n, userFolder: dirs[which], port: await freePort(), logDir: path.join(logDir, which), onSpawn });
-	const timeStart = async (which, expectedMs) => {
-		await waitIdle(expectedMs);
-		const n8nInstance = await instance(which);
+	let slowestMs = 15_000; // start + stop, the longest seen so far (the first guess: 15 s)
+	const timeStart = async (which) => {
+		const instance = new N8nInstance({ n8n, userFolder: dirs[which], port: await freePort(), logDir: path.join(logDir, which), onSpawn });
 		const start = now();
 		try {
-			await n8nInstance.start();
+			await instance.start();
 			return (now() - start) / 1000;
 		} finally {
-			await n8nInstance.stop();
+			await instance.stop();
+			slowestMs = Math.max(slowestMs, now() - start);
 		}
 	};
-	const result = { with: [], without: [] };
-	try {
-		// First start of an empty user folder creates the database (migrations): timed apart, not in the medians.
-		fs.mkdirSync(dirs.without, { recursive: true });
-		result.firstStartWithout = await timeStart('without', 30_000);
-		log(`5. n8n first start (empty database, no package): ${result.firstStartWithout.toFixed(1)} s`);
-		// The same database for both; the package as the stack installed it (.n8n/nodes).
-		fs.cpSync(dirs.without, dirs.with, { recursive: true });
-		fs.cpSync(path.join(stackDir, 'n8n-home/.n8n/nodes'), path.join(dirs.with, '.n8n/nodes'), { recursive: true });
-		for (let i = 0; i < CONFIG.footprintStarts; i++) {
-			for (const which of i % 2 === 0 ? ['with', 'without'] : ['without', 'with']) {
-				const seconds = await timeStart(which, (Math.max(10, ...result.with, ...result.without) * 1.2 + 2) * 1000);
-				result[which].push(seconds);
-				log(`5. n8n start ${which} the package: ${seconds.toFixed(1)} s`);
+	return {
+		async prepare() {
+			fs.mkdirSync(dirs.without, { recursive: true });
+			return timeStart('without');
+		},
+		async measure(stackDir, waitIdle = async () => {}) {
+			fs.cpSync(dirs.without, dirs.with, { recursive: true });
+			fs.cpSync(path.join(stackDir, 'n8n-home/.n8n/nodes'), path.join(dirs.with, '.n8n/nodes'), { recursive: true });
+			const result = { with: [], without: [] };
+			for (let i = 0; i < CONFIG.footprintStarts; i++) {
+				for (const which of i % 2 === 0 ? ['with', 'without'] : ['without', 'with']) {
+					await waitIdle(slowestMs * 1.1 + 1000);
+					const seconds = await timeStart(which);
+					result[which].push(seconds);
+					log(`5. n8n start ${which} the package: ${seconds.toFixed(1)} s`);
+				}
 			}
-		}
-	} finally {
-		fs.rmSync(reaperState, { force: true });
-		try {
-			reaper.kill();
-		} catch {
-			/* gone */
-		}
-	}
-	return { firstStartWithout: result.firstStartWithout, with: summary(result.with), without: summary(result.without) };
+			return { with: summary(result.with), without: summary(result.without) };
+		},
+		close() {
+			fs.rmSync(reaperState, { force: true });
+			try {
+				reaper.kill();
+			} catch {
+				/* gone */
+			}
+		},
+	};
 }
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * `npm run build` as a child, started before the (synchronous, on a fresh clone several minutes long)
+ * n8n install so the two overlap; its output goes to a log file, shown if it fails.
+ */
+function startBuild(logFile) {
+	fs.mkdirSync(path.dirname(logFile), { recursive: true });
+	const out = fs.openSync(logFile, 'w');
+	const child = spawn('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', out, out] });
+	fs.closeSync(out);
+	const began = now();
+	return new Promise((resolve, reject) => {
+		child.on('error', reject);
+		child.on('close', (code) => {
+			if (code === 0) resolve((now() - began) / 1000);
+			else reject(new Error(`npm run build failed (exit ${code}):\n${fs.readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n')}`));
+		});
+	});
+}
+
 async function main() {
+	const building = args.has('--no-build') ? undefined : startBuild(path.join(cacheDir(), 'bench', 'build.log'));
+	building?.catch(() => {}); // awaited (and thrown) below
+	if (building) log('building the package (npm run build) while the toolchain is checked or installed');
 	const n8n = ensureN8n();
+	if (building) log(`package built (${(await building).toFixed(0)} s)`);
 	const nodeVersion = spawnSync(n8n.node.binary, ['--version'], { encoding: 'utf8' }).stdout.trim();
 	const machine = {
 		cpu: os.cpus()[0]?.model ?? 'unknown',
@@ -727,7 +760,7 @@ async function main() {
 		loadAverageAtStart: os.loadavg(),
 	};
 	log(`machine: ${machine.cpus} x ${machine.cpu}, ${(machine.memoryBytes / 1024 ** 3).toFixed(1)} GiB, n8n ${machine.n8nVersion} on Node ${nodeVersion}; ${QUICK ? 'QUICK mode (development only)' : `${CONFIG.runs} runs each`}`);
-	if (!fs.existsSync(path.join(ROOT, 'dist/nodes'))) throw new Error('dist/ is missing: run `npm run build` first (npm run bench does)');
+	if (!fs.existsSync(path.join(ROOT, 'dist/nodes'))) throw new Error('dist/ is missing: run `npm run build` first (or leave out --no-build)');
 
 	const workDir = path.join(cacheDir(), 'bench');
 	fs.mkdirSync(workDir, { recursive: true });
@@ -735,8 +768,12 @@ async function main() {
 	let seedCounter = Math.floor(Date.now() / 1000) % 100000;
 	const seeds = { next: () => ++seedCounter };
 	let work;
+	const footprint = !args.has('--skip-footprint');
+	const starts = footprint ? startTimes(n8n, path.join(workDir, 'start-times')) : undefined;
 	const stackStart = now();
-	log('starting the sandbox and n8n with our package (pack, install, import, publish)...');
+	log(`starting the sandbox and n8n with our package (pack, install, import, publish)${footprint ? '; beside it, the database for the start times (migrations, not timed)' : ''}...`);
+	const preparing = starts?.prepare();
+	preparing?.catch(() => {}); // awaited (and thrown) after the stack is up
 	const stack = await startStack({
 		mode: 'regular',
 		workDir: path.join(workDir, 'stack'),
@@ -752,15 +789,15 @@ async function main() {
 		},
 	});
 	stack.rest = patientRest(stack.rest);
+	await preparing;
 	results.stackStartSeconds = (now() - stackStart) / 1000;
 	log(`stack up in ${results.stackStartSeconds.toFixed(0)} s: ${stack.n8n.url}`);
 	let xmlFile;
 	const overlap = !args.has('--no-overlap');
-	const footprint = !args.has('--skip-footprint');
 	results.overlapped = overlap;
 	const logMicro = (micro) =>
 		log(`parse 100 notifications: ours ${micro.parse.ours.median.toFixed(0)}/s, xml2js ${micro.parse.theirs.median.toFixed(0)}/s; render: ours ${micro.render.ours.median.toFixed(0)}/s, n8n vm ${micro.render.vm?.median?.toFixed(0)}/s, legacy ${micro.render.legacy?.median?.toFixed(0)}/s`);
-	const startTimes = {};
+	const startTimesResult = {};
 	// Run in the minutes the rate-limited Omnisend run only waits (see idleSlots), unless --no-overlap.
 	const sideWork = async (waitIdle) => {
 		await waitIdle(25_000);
@@ -769,7 +806,7 @@ async function main() {
 		logMicro(results.micro);
 		if (footprint) {
 			log('5. n8n start time with and without the package, while the rate-limited run waits');
-			Object.assign(startTimes, await benchStartTimes(n8n, path.join(workDir, 'stack'), path.join(workDir, 'start-times'), waitIdle));
+			Object.assign(startTimesResult, await starts.measure(path.join(workDir, 'stack'), waitIdle));
 		}
 	};
 	try {
@@ -818,10 +855,11 @@ async function main() {
 		logMicro(results.micro);
 		if (footprint) {
 			log('5. n8n start time with and without the package');
-			Object.assign(startTimes, await benchStartTimes(n8n, path.join(workDir, 'stack'), path.join(workDir, 'start-times')));
+			Object.assign(startTimesResult, await starts.measure(path.join(workDir, 'stack')));
 		}
 	}
-	Object.assign(results.footprint, startTimes);
+	starts?.close();
+	Object.assign(results.footprint, startTimesResult);
 
 	results.durationSeconds = (Date.now() - started) / 1000;
 	const resultsDir = path.join(__dirname, 'results');

