@@ -25,7 +25,7 @@ function renderMarkdown(results) {
 	lines.push(`- Machine: ${machine.cpus} x ${machine.cpu}, ${fmtBytes(machine.memoryBytes)} RAM, ${machine.os}; load average at start ${machine.loadAverageAtStart.map((v) => v.toFixed(2)).join(' / ')}`);
 	lines.push(`- n8n ${machine.n8nVersion} on Node.js ${machine.n8nNode} (regular mode, SQLite); bench runner on Node.js ${machine.runnerNode}`);
 	lines.push(`- Date ${machine.date}; commit ${machine.commit}`);
-	lines.push(`- Medians of ${config.runs} run(s) per figure, alternating ours and theirs; spread (min–max of the runs) in parentheses. Total bench time ${fmt(results.durationSeconds / 60)} min.`);
+	lines.push(`- Medians of ${config.runs} run(s) per figure, alternating ours and theirs; spread (min–max of the runs) in parentheses. Total bench time ${fmt(results.durationSeconds / 60)} min${results.toolchainSeconds >= 60 ? `, of which ${fmt(results.toolchainSeconds / 60)} min installing Node 24 and n8n into .cache/ (first run; the package build ran beside it)` : ''}.`);
 	lines.push('- Definitions of every figure: bench/README.md. Raw samples: the JSON file of the same name.');
 	lines.push('');
 	lines.push(row(['Benchmark', 'Ours', "n8n's own", 'Ratio ours/theirs', 'Notes']));

@@ -29,7 +29,7 @@ const args = new Set(process.argv.slice(2));
 const QUICK = args.has('--quick');
 const CONFIG = QUICK
 	? { runs: 1, omnisendEvents: 200, rateLimitEvents: 450, acumaticaUpserts: 100, templatedItems: 200, sfLatencyRequests: 10, sfWarmup: 10, sfThroughputSeconds: 2, footprintStarts: 1, microLoops: 2, microParseOps: 10, microRenderLoops: 2, microRenderItems: 200 }
-	: { runs: 3, omnisendEvents: 1000, rateLimitEvents: 1000, acumaticaUpserts: 500, templatedItems: 1000, sfLatencyRequests: 15, sfWarmup: 10, sfThroughputSeconds: 2, footprintStarts: 2, microLoops: 9, microParseOps: 20, microRenderLoops: 5, microRenderItems: 1000 };
+	: { runs: 3, omnisendEvents: 1000, rateLimitEvents: 1000, acumaticaUpserts: 500, templatedItems: 1000, sfLatencyRequests: 15, sfWarmup: 5, sfThroughputSeconds: 2, footprintStarts: 2, microLoops: 9, microParseOps: 20, microRenderLoops: 5, microRenderItems: 1000 };
 // Latency: a pause after each request, so each one meets an idle n8n (back to back, the previous
 // delivery's execution would still be running: that load is what the throughput figure shows).
 // sfWarmup requests per side and size go first, once (JIT, caches), and are not measured.
@@ -433,7 +433,10 @@ function idleSlots(omnisend) {
 			if (requests.length > 0) {
 				const times = requests.map((request) => Date.parse(request.time));
 				const first = times[0];
-				const burstMs = Math.max(...times.filter((time) => time < first + 50_000)) - first;
+				// The burst: the accepted events of the first window (a 429 answer, and the retry it
+				// leads to seconds later, is one cheap request, not a burst).
+				const accepted = requests.filter((request) => request.status === 202).map((request) => Date.parse(request.time));
+				const burstMs = Math.max(first, ...accepted.filter((time) => time < first + 50_000)) - first;
 				const sinceFirst = Date.now() - first;
 				const inWindow = sinceFirst % 60_000;
 				const quietMs = Date.now() - times[times.length - 1];
@@ -728,7 +731,8 @@ function startTimes(n8n, workDir) {
 function startBuild(logFile) {
 	fs.mkdirSync(path.dirname(logFile), { recursive: true });
 	const out = fs.openSync(logFile, 'w');
-	const child = spawn('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', out, out] });
+	// Niced: on a fresh clone n8n's install (the longest part) runs at the same time and goes first.
+	const child = spawn('nice', ['-n', '10', 'npm', 'run', 'build'], { cwd: ROOT, stdio: ['ignore', out, out] });
 	fs.closeSync(out);
 	const began = now();
 	return new Promise((resolve, reject) => {
@@ -744,8 +748,11 @@ async function main() {
 	const building = args.has('--no-build') ? undefined : startBuild(path.join(cacheDir(), 'bench', 'build.log'));
 	building?.catch(() => {}); // awaited (and thrown) below
 	if (building) log('building the package (npm run build) while the toolchain is checked or installed');
+	const toolchainStart = now();
 	const n8n = ensureN8n();
-	if (building) log(`package built (${(await building).toFixed(0)} s)`);
+	const toolchainSeconds = (now() - toolchainStart) / 1000;
+	const buildSeconds = building ? await building : undefined;
+	if (building) log(`package built (${buildSeconds.toFixed(0)} s)`);
 	const nodeVersion = spawnSync(n8n.node.binary, ['--version'], { encoding: 'utf8' }).stdout.trim();
 	const machine = {
 		cpu: os.cpus()[0]?.model ?? 'unknown',
@@ -764,7 +771,7 @@ async function main() {
 
 	const workDir = path.join(cacheDir(), 'bench');
 	fs.mkdirSync(workDir, { recursive: true });
-	const results = { machine, config: CONFIG, quick: QUICK };
+	const results = { machine, config: CONFIG, quick: QUICK, toolchainSeconds, buildSeconds };
 	let seedCounter = Math.floor(Date.now() / 1000) % 100000;
 	const seeds = { next: () => ++seedCounter };
 	let work;

@@ -141,7 +141,8 @@ function runBeside(main, side, env) {
 	const started = Date.now();
 	const quote = (value) => `'${String(value).replace(/'/g, `'\\''`)}'`;
 	const script = [
-		`( cd ${quote(side.cwd)} && start=$(date +%s) && ( ${side.script} ) > ${quote(side.logFile)} 2>&1; status=$?; echo "$status $(( $(date +%s) - start ))" > ${quote(`${side.logFile}.status`)} ) &`,
+		// The side job is niced: `main` is the longer one and gets the CPU first.
+		`( cd ${quote(side.cwd)} && start=$(date +%s) && ( nice -n 10 bash -c ${quote(side.script)} ) > ${quote(side.logFile)} 2>&1; status=$?; echo "$status $(( $(date +%s) - start ))" > ${quote(`${side.logFile}.status`)} ) &`,
 		'side=$!',
 		`cd ${quote(main.cwd)} && ${[main.command, ...main.args].map(quote).join(' ')}`,
 		'status=$?',
