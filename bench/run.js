@@ -681,7 +681,7 @@ function startTimes(n8n, workDir) {
 		fs.writeFileSync(reaperState, JSON.stringify({ groups, commands: [] }));
 	};
 	let slowestMs = 15_000; // start + stop, the longest seen so far (the first guess: 15 s)
-	const timeStart = async (which) => {
+	const timeStart = async (which, { measured = true } = {}) => {
 		const instance = new N8nInstance({ n8n, userFolder: dirs[which], port: await freePort(), logDir: path.join(logDir, which), onSpawn });
 		const start = now();
 		try {
@@ -689,13 +689,14 @@ function startTimes(n8n, workDir) {
 			return (now() - start) / 1000;
 		} finally {
 			await instance.stop();
-			slowestMs = Math.max(slowestMs, now() - start);
+			// Not the first start: migrations, beside the stack's start, take two or three times as long.
+			if (measured) slowestMs = Math.max(slowestMs, now() - start);
 		}
 	};
 	return {
 		async prepare() {
 			fs.mkdirSync(dirs.without, { recursive: true });
-			return timeStart('without');
+			return timeStart('without', { measured: false });
 		},
 		async measure(stackDir, waitIdle = async () => {}) {
 			fs.cpSync(dirs.without, dirs.with, { recursive: true });

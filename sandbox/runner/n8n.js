@@ -13,16 +13,26 @@ const ENCRYPTION_KEY = 'crm-relay-sandbox-not-a-secret-0001';
 const OWNER = { email: 'owner@crm-relay.test', password: 'Sandbox-Pass-1234', firstName: 'Sandbox', lastName: 'Owner' };
 
 /** A TCP port nobody listens on right now (the OS picks it). */
+/** Ports this process has handed out: the OS may offer a port again once it is closed, before the
+ * process it was meant for has bound it (seen: one n8n's HTTP port and its task broker's port). */
+const handedOut = new Set();
+
 async function freePort() {
-	return await new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.unref();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address();
-			server.close(() => resolve(port));
+	for (;;) {
+		const port = await new Promise((resolve, reject) => {
+			const server = net.createServer();
+			server.unref();
+			server.on('error', reject);
+			server.listen(0, '127.0.0.1', () => {
+				const { port: bound } = server.address();
+				server.close(() => resolve(bound));
+			});
 		});
-	});
+		if (!handedOut.has(port)) {
+			handedOut.add(port);
+			return port;
+		}
+	}
 }
 
 /**
