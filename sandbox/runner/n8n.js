@@ -12,11 +12,11 @@ const { run, log, npmEnv } = require('./toolchain');
 const ENCRYPTION_KEY = 'crm-relay-sandbox-not-a-secret-0001';
 const OWNER = { email: 'owner@crm-relay.test', password: 'Sandbox-Pass-1234', firstName: 'Sandbox', lastName: 'Owner' };
 
-/** A TCP port nobody listens on right now (the OS picks it). */
 /** Ports this process has handed out: the OS may offer a port again once it is closed, before the
  * process it was meant for has bound it (seen: one n8n's HTTP port and its task broker's port). */
 const handedOut = new Set();
 
+/** A TCP port nobody listens on right now (the OS picks it), never one handed out before. */
 async function freePort() {
 	for (;;) {
 		const port = await new Promise((resolve, reject) => {

@@ -22,11 +22,19 @@ function log(message) {
 function run(command, args, options = {}) {
 	const started = Date.now();
 	const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
-	if (result.status !== 0) {
-		const tail = `${result.stdout || ''}\n${result.stderr || ''}`.split('\n').slice(-40).join('\n');
-		throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status}) in ${options.cwd || process.cwd()}:\n${tail}`);
-	}
+	if (result.status !== 0) throw commandFailed(command, args, options.cwd || process.cwd(), result);
 	return { ...result, seconds: Math.round((Date.now() - started) / 1000) };
+}
+
+/** The error for a command that exited non-zero, with the last 40 lines of its output. */
+function commandFailed(command, args, cwd, result) {
+	const tail = `${result.stdout || ''}\n${result.stderr || ''}`.split('\n').slice(-40).join('\n');
+	return new Error(`${command} ${args.join(' ')} failed (exit ${result.status}) in ${cwd}:\n${tail}`);
+}
+
+/** `value` as one single-quoted shell word. */
+function shellQuote(value) {
+	return `'${String(value).replace(/'/g, `'\\''`)}'`;
 }
 
 /**
@@ -139,22 +147,18 @@ function sqliteSideBuild(version, env) {
 function runBeside(main, side, env) {
 	if (!side) return { ...run(main.command, main.args, { cwd: main.cwd, env }), side: undefined };
 	const started = Date.now();
-	const quote = (value) => `'${String(value).replace(/'/g, `'\\''`)}'`;
 	const script = [
 		// The side job is niced: `main` is the longer one and gets the CPU first.
-		`( cd ${quote(side.cwd)} && start=$(date +%s) && ( nice -n 10 bash -c ${quote(side.script)} ) > ${quote(side.logFile)} 2>&1; status=$?; echo "$status $(( $(date +%s) - start ))" > ${quote(`${side.logFile}.status`)} ) &`,
+		`( cd ${shellQuote(side.cwd)} && start=$(date +%s) && ( nice -n 10 bash -c ${shellQuote(side.script)} ) > ${shellQuote(side.logFile)} 2>&1; status=$?; echo "$status $(( $(date +%s) - start ))" > ${shellQuote(`${side.logFile}.status`)} ) &`,
 		'side=$!',
-		`cd ${quote(main.cwd)} && ${[main.command, ...main.args].map(quote).join(' ')}`,
+		`cd ${shellQuote(main.cwd)} && ${[main.command, ...main.args].map(shellQuote).join(' ')}`,
 		'status=$?',
 		'wait $side',
 		'exit $status',
 	].join('\n');
 	fs.rmSync(`${side.logFile}.status`, { force: true });
 	const result = spawnSync('bash', ['-c', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env });
-	if (result.status !== 0) {
-		const tail = `${result.stdout || ''}\n${result.stderr || ''}`.split('\n').slice(-40).join('\n');
-		throw new Error(`${main.command} ${main.args.join(' ')} failed (exit ${result.status}) in ${main.cwd}:\n${tail}`);
-	}
+	if (result.status !== 0) throw commandFailed(main.command, main.args, main.cwd, result);
 	let sideStatus = { status: -1, seconds: 0 };
 	try {
 		const [status, seconds] = fs.readFileSync(`${side.logFile}.status`, 'utf8').trim().split(' ').map(Number);
@@ -214,8 +218,8 @@ function ensureN8n(version = N8N_VERSION) {
 		let sideScript = sideBuild?.script;
 		if (!nodeWorks) {
 			resetNode24Dir(paths.dir);
-			const node24 = `cd '${paths.dir}' && env -u npm_config_nodedir npm ${NODE24_INSTALL.join(' ')}`;
-			sideScript = sideBuild ? `( ${node24} ) && cd '${sideBuild.dir}' && ${sideBuild.script}` : node24;
+			const node24 = `cd ${shellQuote(paths.dir)} && env -u npm_config_nodedir npm ${NODE24_INSTALL.join(' ')}`;
+			sideScript = sideBuild ? `( ${node24} ) && cd ${shellQuote(sideBuild.dir)} && ${sideBuild.script}` : node24;
 		}
 		const beside = [!nodeWorks && `Node ${NODE_MAJOR}`, sideBuild && `sqlite3@${sideBuild.version}`].filter(Boolean).join(' and ');
 		log(`installing n8n@${version} into ${dir} (install scripts off; several minutes, about 3 GB)${beside ? `; beside it: ${beside}` : ''}`);
@@ -232,18 +236,20 @@ function ensureN8n(version = N8N_VERSION) {
 		if (!node24Works(paths)) ensureNode24();
 	}
 	const sqliteDir = path.join(dir, 'node_modules/sqlite3');
-	const installedSqlite = readVersion(sqliteDir);
-	if (sideBuild && installedSqlite === sideBuild.version && fs.existsSync(path.join(sideBuild.dir, 'node_modules/sqlite3/build/Release/node_sqlite3.node'))) {
+	const builtBeside = sideBuild && path.join(sideBuild.dir, 'node_modules/sqlite3/build');
+	if (builtBeside && readVersion(sqliteDir) === sideBuild.version && fs.existsSync(path.join(builtBeside, 'Release/node_sqlite3.node'))) {
 		fs.rmSync(path.join(sqliteDir, 'build'), { recursive: true, force: true });
-		fs.cpSync(path.join(sideBuild.dir, 'node_modules/sqlite3/build'), path.join(sqliteDir, 'build'), { recursive: true });
+		fs.cpSync(builtBeside, path.join(sqliteDir, 'build'), { recursive: true });
 	}
-	if (!n8nLoads(dir, node)) {
+	let loads = n8nLoads(dir, node);
+	if (!loads) {
 		log(`building sqlite3 against the headers of the Node.js in ${node.nodeDir}`);
 		const { seconds } = run('npm', ['rebuild', 'sqlite3'], { cwd: dir, env });
 		log(`sqlite3 built (${seconds} s)`);
+		loads = n8nLoads(dir, node);
 	}
 	if (sideBuild) fs.rmSync(sideBuild.dir, { recursive: true, force: true });
-	if (installedVersion(dir) !== version || !n8nLoads(dir, node)) throw new Error(`n8n@${version} in ${dir} does not load sqlite3 after the rebuild`);
+	if (installedVersion(dir) !== version || !loads) throw new Error(`n8n@${version} in ${dir} does not load sqlite3 after the rebuild`);
 	fs.writeFileSync(path.join(dir, READY), `${new Date().toISOString()}\n`);
 	return { dir, bin, version, node };
 }
