@@ -19,6 +19,7 @@ const path = require('node:path');
 const { startStack } = require('../sandbox/runner/stack');
 const { N8nInstance, freePort } = require('../sandbox/runner/n8n');
 const { ROOT, cacheDir, ensureN8n } = require('../sandbox/runner/toolchain');
+const { until } = require('../sandbox/runner/until');
 const { sampleMemory } = require('./memory');
 const { summary, median, p95 } = require('./stats');
 const { expectedBody, itemFor } = require('./templated');
@@ -49,16 +50,6 @@ const started = Date.now();
 const log = (message) => process.stdout.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const now = () => Number(process.hrtime.bigint()) / 1e6;
-
-async function until(what, probe, timeoutMs = 120_000, everyMs = 250) {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await sleep(everyMs);
-	}
-}
 
 /** The commit checked out, read from .git (no git command). */
 function gitCommit() {
@@ -191,10 +182,14 @@ async function runCase(stack, work, kase, body) {
 	const response = await fetch(`${stack.n8n.url}/webhook/${kase}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 	const responseText = await response.text();
 	const clientMs = now() - start;
-	const execution = await until(`the ${kase} execution`, async () => {
-		const list = await rest.executions(W.WORK_WORKFLOW_ID);
-		return list.find((entry) => idNumber(entry) > after && finished(entry.status));
-	});
+	const execution = await until(
+		`the ${kase} execution`,
+		async () => {
+			const list = await rest.executions(W.WORK_WORKFLOW_ID);
+			return list.find((entry) => idNumber(entry) > after && finished(entry.status));
+		},
+		120_000,
+	);
 	const detail = await rest.execution(execution.id);
 	const nodes = {};
 	let nodeMs = 0;

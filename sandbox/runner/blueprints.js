@@ -1,6 +1,8 @@
 'use strict';
 // The blueprint workflows in examples/, what each needs from the sandbox, and the seed's test events
 // that `npm start` fires and the e2e suite asserts on. A new blueprint is one entry here.
+const { until } = require('./until');
+
 const SANDBOX_KEYS = {
 	omnisend: 'sandbox-omnisend-key',
 	webhookSigningSecret: 'sandbox-webhook-signing-secret-7d1f9a3c5e',
@@ -199,14 +201,6 @@ const storefrontEvents = [
 	{ type: 'track', event: 'Product Viewed', messageId: 'msg-008-anon', context: { traits: {} }, properties: { product_id: 'SKU-9' } },
 ];
 
-async function waitFor(condition, timeoutMs = 30_000) {
-	const deadline = Date.now() + timeoutMs;
-	while (!(await condition())) {
-		if (Date.now() > deadline) throw new Error('timed out waiting for the previous execution');
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
-}
-
 async function post(url, body, headers = { 'content-type': 'application/json' }) {
 	const response = await fetch(url, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
 	return { status: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
@@ -259,7 +253,7 @@ const blueprints = [
 			for (const contact of activeCampaignContacts) {
 				answers.push(await stack.sandbox.services.activecampaign.fire({ event: 'subscribe', contact }));
 				// One at a time, as a person subscribes; the guard against duplicates is search-then-write.
-				await waitFor(async () => (await stack.rest.executions('crmRelaySeed002')).filter((e) => e.status === 'success').length >= answers.length);
+				await until('the previous execution', async () => ((await stack.rest.executions('crmRelaySeed002')).filter((e) => e.status === 'success').length >= answers.length ? true : undefined), 30_000);
 			}
 			return answers;
 		},

@@ -8,6 +8,8 @@ import { createHash, createHmac } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { until } from '../sandbox/sandbox-api';
+
 const root = path.resolve(__dirname, '../..');
 // The runner is plain JavaScript shared with `npm start`.
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -32,16 +34,6 @@ const outputOf = (detail: { runData: RunData }, node: string, run = 0) => detail
 const workRoot = path.join(root, '.cache/e2e');
 // First runs install Node 24, n8n and Debian packages (minutes); later runs reuse them.
 const STACK_TIMEOUT = 30 * 60_000;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
-}
 
 /** RFC 4122 version-5 UUID, computed here independently of the node's own helper. */
 function uuidV5(name: string, namespace: string): string {

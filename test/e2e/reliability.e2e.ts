@@ -13,6 +13,7 @@ import https from 'node:https';
 import path from 'node:path';
 
 import { reachableText } from '../harness/reachable-text';
+import { type RecordedRequest as Recorded, until } from '../sandbox/sandbox-api';
 
 const root = path.resolve(__dirname, '../..');
 // The runner is plain JavaScript shared with `npm start`.
@@ -25,16 +26,6 @@ const workRoot = path.join(root, '.cache/e2e');
 // A first run on a fresh machine installs Node 24 and n8n (minutes); later runs reuse them.
 const STACK_TIMEOUT = 30 * 60_000;
 
-interface Recorded {
-	seq: number;
-	method: string;
-	path: string;
-	headers: Record<string, string | string[] | undefined>;
-	rawBody: string;
-	body: unknown;
-	status?: number;
-	fault?: { rules: number[]; latencyMs?: number; status?: number; drop?: boolean; abandoned?: boolean; processed?: number };
-}
 interface Item {
 	json: Record<string, unknown>;
 	pairedItem?: { item: number };
@@ -88,16 +79,6 @@ afterAll(() => {
 
 async function sleep(ms: number) {
 	await new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000, everyMs = 250): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await sleep(everyMs);
-	}
 }
 
 /** RFC 4122 version-5 UUID, computed here independently of the nodes' own helper. */

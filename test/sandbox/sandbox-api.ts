@@ -12,7 +12,8 @@ export interface RecordedRequest {
 	rawBody: string;
 	body: unknown;
 	status?: number;
-	fault?: { rules: number[]; latencyMs?: number; status?: number; drop?: boolean };
+	/** `abandoned`: the client had gone when a `processAbandoned` wait ended; `processed`: the status the service then gave it. */
+	fault?: { rules: number[]; latencyMs?: number; status?: number; drop?: boolean; abandoned?: boolean; processed?: number };
 }
 
 export interface FaultSpec {
@@ -75,6 +76,12 @@ export interface StartOptions {
 export const { startSandbox, serviceNames } = require('../../sandbox') as {
 	startSandbox(options?: StartOptions): Promise<Sandbox>;
 	serviceNames(): string[];
+};
+
+/** sandbox/runner/until.js: polls `probe` until it returns something other than undefined. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const { until } = require('../../sandbox/runner/until') as {
+	until: <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs?: number, everyMs?: number) => Promise<T>;
 };
 
 export interface Answer {
