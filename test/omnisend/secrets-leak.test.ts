@@ -1,7 +1,7 @@
-import { Logger } from '@n8n/backend-common';
 import type { IExecuteFunctions, INodeParameters, INodeType, IRun } from 'n8n-workflow';
 
 import { Omnisend } from '../../nodes/Omnisend/Omnisend.node';
+import { captureLogs } from '../harness/capture-logs';
 import { runWorkflow } from '../harness/run-workflow';
 import type { Received } from './fixtures';
 import { API_KEY, CREDENTIALS, omnisendFake, omnisendWorkflow, wait, sendEvent } from './fixtures';
@@ -184,12 +184,7 @@ const scenarios: Scenario[] = [
 let logged: string[] = [];
 beforeEach(() => {
 	logged = [];
-	const record = (...args: unknown[]) => {
-		logged.push(args.map((arg) => reachableText(arg)).join(' '));
-	};
-	// Every level (and every scoped child logger) writes through Logger#log; disabled levels are no-ops.
-	jest.spyOn(Logger.prototype as unknown as { log: (...args: unknown[]) => void }, 'log').mockImplementation(record);
-	for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) jest.spyOn(console, method).mockImplementation(record);
+	captureLogs(logged);
 });
 
 afterEach(async () => {

@@ -6,10 +6,10 @@
  * secret) and starts nothing: no items from the trigger, no request from the Templated Webhook.
  * A few controls (marked so) show the boundary just inside the rules is accepted.
  */
-import { Logger } from '@n8n/backend-common';
 import nock from 'nock';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
+import { captureLogs } from '../harness/capture-logs';
 import { reachableText } from '../harness/reachable-text';
 import type { WebhookCall } from '../harness/webhook';
 import {
@@ -48,9 +48,7 @@ afterAll(() => {
 beforeEach(() => {
 	// n8n's log lines are kept (and checked for secrets) instead of printed.
 	logged = [];
-	const record = (...args: unknown[]) => logged.push(args.map((arg) => reachableText(arg)).join(' '));
-	jest.spyOn(Logger.prototype as unknown as { log: (...args: unknown[]) => void }, 'log').mockImplementation(record);
-	for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) jest.spyOn(console, method).mockImplementation(record);
+	captureLogs(logged);
 });
 afterEach(() => jest.restoreAllMocks());
 

@@ -3,7 +3,6 @@
  * trips, or fails with the module's own typed error. Every property has a fixed seed and a run
  * count, so CI repeats exactly the same cases.
  */
-import { Logger } from '@n8n/backend-common';
 import fc from 'fast-check';
 import { getCountries, getExampleNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import examples from 'libphonenumber-js/examples.mobile.json';
@@ -14,6 +13,7 @@ import { MAX_NOTIFICATIONS, OUTBOUND_NS, parseOutboundMessage, RejectedMessage, 
 import type { OutboundMessage } from '../../nodes/SalesforceTrigger/outboundMessage';
 import { checkJson, RenderedJsonError, renderTemplate, TemplateError } from '../../nodes/TemplatedWebhook/template';
 import { deliver, EXPECTED_ACK, ORG_15 } from '../salesforce-trigger/fixtures';
+import { captureLogs } from '../harness/capture-logs';
 
 afterEach(() => jest.restoreAllMocks());
 
@@ -301,8 +301,7 @@ describe('outbound-message parser', () => {
 		const statuses = new Set<number>();
 		let refusals = 0;
 		// n8n's log lines are counted (one per refusal) instead of printed.
-		const logged = jest.spyOn(Logger.prototype as unknown as { log: (...args: unknown[]) => void }, 'log').mockImplementation(() => undefined);
-		for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) jest.spyOn(console, method).mockImplementation(() => undefined);
+		const logged = captureLogs();
 		await fc.assert(
 			fc.asyncProperty(ours, fc.array(mutationArb, { maxLength: 3 }), async (envelope, mutations) => {
 				const call = await deliver(mutate(buildEnvelope(envelope), mutations));

@@ -1,6 +1,6 @@
-import { Logger } from '@n8n/backend-common';
 import type { IDataObject } from 'n8n-workflow';
 
+import { captureLogs } from '../harness/capture-logs';
 import type { WebhookCall } from '../harness/webhook';
 import { callout, CAMPAIGN_EVENT, deliver, LEAD, ORG_15, outboundMessage, SESSION_ID, sign, SIGNING_SECRET, to18 } from './fixtures';
 import { reachableText } from '../harness/reachable-text';
@@ -11,11 +11,7 @@ const SECRETS = [SESSION_ID, SESSION_ID.split('!')[1], SIGNING_SECRET, SIGNING_S
 let logged: string[] = [];
 beforeEach(() => {
 	logged = [];
-	const record = (...args: unknown[]) => {
-		logged.push(args.map((arg) => reachableText(arg)).join(' '));
-	};
-	jest.spyOn(Logger.prototype as unknown as { log: (...args: unknown[]) => void }, 'log').mockImplementation(record);
-	for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) jest.spyOn(console, method).mockImplementation(record);
+	captureLogs(logged);
 });
 afterEach(() => jest.restoreAllMocks());
 

@@ -1,7 +1,7 @@
-import { Logger } from '@n8n/backend-common';
 import type { IExecuteFunctions, INodeParameters, INodeType } from 'n8n-workflow';
 
 import { Salesforce } from '../../nodes/Salesforce/Salesforce.node';
+import { captureLogs } from '../harness/capture-logs';
 import { runWorkflow } from '../harness/run-workflow';
 import type { Reply, Received } from './fixtures';
 import { CAMPAIGN_ID, CLIENT_SECRET, credentials, isTokenRequest, salesforceFake, salesforceWorkflow, tokenAnswer, TOKEN_1, TOKEN_2 } from './fixtures';
@@ -69,9 +69,7 @@ const scenarios: Scenario[] = [
 let logged: string[] = [];
 beforeEach(() => {
 	logged = [];
-	const record = (...args: unknown[]) => logged.push(args.map((arg) => reachableText(arg)).join(' '));
-	jest.spyOn(Logger.prototype as unknown as { log: (...args: unknown[]) => void }, 'log').mockImplementation(record);
-	for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) jest.spyOn(console, method).mockImplementation(record);
+	captureLogs(logged);
 });
 afterEach(() => jest.restoreAllMocks());
 
