@@ -16,7 +16,7 @@ const https = require('node:https');
 const os = require('node:os');
 const path = require('node:path');
 
-const { startStack } = require('../sandbox/runner/stack');
+const { startReaper, startStack } = require('../sandbox/runner/stack');
 const { N8nInstance, freePort } = require('../sandbox/runner/n8n');
 const { ROOT, cacheDir, ensureN8n } = require('../sandbox/runner/toolchain');
 const { until } = require('../sandbox/runner/until');
@@ -665,16 +665,9 @@ function startTimes(n8n, workDir) {
 	const dirs = { without: path.join(workDir, 'without-package'), with: path.join(workDir, 'with-package') };
 	for (const dir of Object.values(dirs)) fs.rmSync(dir, { recursive: true, force: true });
 	const logDir = path.join(workDir, 'logs');
-	const groups = [];
 	fs.mkdirSync(workDir, { recursive: true });
-	const reaperState = path.join(workDir, '.running.json');
-	fs.writeFileSync(reaperState, JSON.stringify({ groups, commands: [] }));
-	const reaper = spawn(process.execPath, [path.join(ROOT, 'sandbox/runner/reaper.js'), String(process.pid), reaperState], { detached: true, stdio: 'ignore' });
-	reaper.unref();
-	const onSpawn = (pid) => {
-		groups.push(pid);
-		fs.writeFileSync(reaperState, JSON.stringify({ groups, commands: [] }));
-	};
+	const reaper = startReaper(workDir);
+	const onSpawn = (pid) => reaper.track({ group: pid });
 	let slowestMs = 15_000; // start + stop, the longest seen so far (the first guess: 15 s)
 	const timeStart = async (which, { measured = true } = {}) => {
 		const instance = new N8nInstance({ n8n, userFolder: dirs[which], port: await freePort(), logDir: path.join(logDir, which), onSpawn });
@@ -708,12 +701,7 @@ function startTimes(n8n, workDir) {
 			return { with: summary(result.with), without: summary(result.without) };
 		},
 		close() {
-			fs.rmSync(reaperState, { force: true });
-			try {
-				reaper.kill();
-			} catch {
-				/* gone */
-			}
+			reaper.release();
 		},
 	};
 }

@@ -172,4 +172,4 @@ async function startStack({
 	}
 }
 
-module.exports = { startStack };
+module.exports = { startReaper, startStack };
